@@ -1,0 +1,71 @@
+// Command-line flags and the per-module JSON config that CMake generates; flags win.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ic/agent.hpp"
+#include "ic/principal.hpp"
+
+namespace cli {
+
+struct FlagSpec {
+    const char* name;        // without the leading "--"
+    bool takes_value;
+    const char* value_name;  // for --help
+    const char* help;
+};
+
+// The flags every command that talks to a network accepts.
+const std::vector<FlagSpec>& connection_flags();
+
+struct ParsedFlags {
+    std::map<std::string, std::string> values;  // flag -> value ("" for switches)
+    bool has(const std::string& flag) const { return values.count(flag) != 0; }
+    std::optional<std::string> get(const std::string& flag) const;
+};
+
+// Throws ic::Error (Usage) for unknown flags, missing values and stray arguments.
+ParsedFlags parse_flags(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs);
+
+// Everything needed to reach a module: from --config, then overridden by flags.
+struct Connection {
+    std::optional<ic::Principal> canister;
+    std::string network = "ic";  // as the user wrote it
+    std::string url;             // resolved scheme://host[:port]
+    std::string root_key = "";   // "ic", "fetch", hex, or "" for the default
+    std::optional<std::filesystem::path> identity;
+    std::chrono::seconds timeout{300};
+    std::string module_name;     // from the config, for messages
+};
+
+// The module config written by juno_add_module (JSON). Throws ic::Error (Usage) naming the
+// file and the field on any problem.
+struct ModuleConfig {
+    std::filesystem::path path;
+    std::string name;
+    std::string kind;
+    std::optional<std::string> canister_id;
+    std::optional<std::string> network;
+    std::optional<std::string> identity;
+    std::optional<std::string> root_key;
+    std::optional<std::string> wasm;
+    std::optional<std::string> install_arg_file;
+    std::optional<unsigned> backup_keep;
+    std::optional<bool> backup_overwrite;
+};
+ModuleConfig read_module_config(const std::filesystem::path& path);
+
+Connection resolve_connection(const ParsedFlags& flags);
+std::string resolve_network_url(const std::string& network);
+
+// Builds the agent options (root key policy included) for a connection.
+ic::AgentOptions agent_options(const Connection& connection,
+                               std::function<void(const std::string&)> on_notice);
+ic::Identity load_identity(const Connection& connection);
+
+}  // namespace cli

@@ -1,0 +1,81 @@
+// The agent: signs requests, sends them, waits for and checks their certified replies.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ic/bytes.hpp"
+#include "ic/cbor.hpp"
+#include "ic/certificate.hpp"
+#include "ic/identity.hpp"
+#include "ic/principal.hpp"
+#include "ic/sha256.hpp"
+#include "ic/transport.hpp"
+
+namespace ic {
+
+// Where the root key comes from: built in (mainnet), read from the replica, or given.
+struct RootKeySource {
+    enum class Kind { Mainnet, Fetch, Given } kind = Kind::Mainnet;
+    Bytes der;  // Given only
+};
+
+struct AgentOptions {
+    std::string url;  // scheme://host[:port]
+    RootKeySource root_key;
+    // Requests expire this long after they are signed (the IC admits up to 5 minutes).
+    std::chrono::seconds ingress_expiry{240};
+    // How long to keep polling for the outcome of one call.
+    std::chrono::seconds max_polling_time{300};
+    TransportOptions transport;
+    // Called with one line of progress text (HTTP fallbacks, retries); may be empty.
+    std::function<void(const std::string&)> on_notice;
+};
+
+class Agent {
+public:
+    Agent(Identity identity, AgentOptions options);
+
+    // An update call: certified reply bytes, or ic::RejectError. The effective canister id
+    // routes the request (for the management canister it is the target canister).
+    Bytes update(const Principal& canister_id, const Principal& effective_canister_id,
+                 const std::string& method, const Bytes& arg);
+
+    // A read_state request; the certificate is verified before it is returned.
+    Certificate read_state(const Principal& effective_canister_id,
+                           const std::vector<std::vector<Bytes>>& paths);
+
+    const Identity& identity() const { return identity_; }
+    const Bytes& root_key();
+    const std::string& url() const { return transport_.base_url(); }
+
+private:
+    struct Call {
+        Hash request_id;
+        Bytes body;
+    };
+    Call sign_call(const Principal& canister_id, const std::string& method, const Bytes& arg);
+    Bytes sign_envelope(cbor::Map content, Hash* request_id);
+    std::uint64_t next_expiry() const;
+    std::uint64_t now_ns() const;
+    Certificate check(ByteView certificate_cbor, const Principal& effective_canister_id);
+    // Interprets a certificate's /request_status/<id>; nullopt while the call is still pending.
+    std::optional<Bytes> outcome(const Certificate& certificate, const Hash& request_id);
+    Bytes poll(const Principal& effective_canister_id, const Hash& request_id);
+    void sync_time(const Principal& effective_canister_id);
+    void notice(const std::string& text) const;
+
+    Identity identity_;
+    AgentOptions options_;
+    Transport transport_;
+    std::optional<Bytes> root_key_;
+    std::int64_t clock_offset_ns_ = 0;  // replica time minus local time, once learned
+    bool v4_call_supported_ = true;
+    bool v3_read_state_supported_ = true;
+};
+
+}  // namespace ic

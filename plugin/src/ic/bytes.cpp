@@ -1,0 +1,78 @@
+#include "ic/bytes.hpp"
+
+#include "ic/error.hpp"
+
+namespace ic {
+
+namespace {
+
+int nibble(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
+
+std::string to_hex(ByteView bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (auto b : bytes) {
+        out.push_back(digits[b >> 4]);
+        out.push_back(digits[b & 0x0f]);
+    }
+    return out;
+}
+
+Bytes from_hex(std::string_view hex) {
+    if (hex.starts_with("0x") || hex.starts_with("0X")) hex.remove_prefix(2);
+    if (hex.size() % 2 != 0) {
+        fail(ErrorKind::Usage, "'" + std::string(hex) + "' is not hexadecimal: odd number of digits");
+    }
+    Bytes out;
+    out.reserve(hex.size() / 2);
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        int hi = nibble(hex[i]);
+        int lo = nibble(hex[i + 1]);
+        if (hi < 0 || lo < 0) {
+            fail(ErrorKind::Usage,
+                 "'" + std::string(hex) + "' is not hexadecimal: unexpected character");
+        }
+        out.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
+    }
+    return out;
+}
+
+std::string RejectError::describe(std::uint64_t code, const std::string& message,
+                                  const std::string& error_code) {
+    std::string out = "the IC rejected the call";
+    if (!error_code.empty()) out += " with " + error_code;
+    out += " (reject code " + std::to_string(code) + "): " + message;
+    return out;
+}
+
+int exit_code(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::Usage: return 2;
+        case ErrorKind::Rejected: return 3;
+        case ErrorKind::Network: return 4;
+        case ErrorKind::Protocol: return 5;
+        case ErrorKind::Verification: return 6;
+    }
+    return 1;
+}
+
+const char* to_string(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::Usage: return "usage";
+        case ErrorKind::Rejected: return "rejected";
+        case ErrorKind::Network: return "network";
+        case ErrorKind::Protocol: return "protocol";
+        case ErrorKind::Verification: return "verification";
+    }
+    return "unknown";
+}
+
+}  // namespace ic

@@ -1,0 +1,55 @@
+// The one error type of the helper: every failure a user can reach is an ic::Error, caught in main.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace ic {
+
+// What went wrong decides the exit code, so scripts can tell a typo from an outage.
+enum class ErrorKind {
+    Usage,         // bad flags, bad config, unreadable files: fix the invocation
+    Rejected,      // the IC (or the replica) refused the request
+    Network,       // could not reach the replica, or it kept failing
+    Protocol,      // the peer answered with bytes that do not follow the interface
+    Verification,  // a certificate or signature did not check out
+};
+
+int exit_code(ErrorKind kind);
+const char* to_string(ErrorKind kind);
+
+class Error : public std::runtime_error {
+public:
+    Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    ErrorKind kind() const { return kind_; }
+
+private:
+    ErrorKind kind_;
+};
+
+// A certified or non-replicated rejection, with the IC's own codes.
+class RejectError : public Error {
+public:
+    RejectError(std::uint64_t reject_code, std::string reject_message, std::string error_code)
+        : Error(ErrorKind::Rejected, describe(reject_code, reject_message, error_code)),
+          reject_code_(reject_code),
+          reject_message_(std::move(reject_message)),
+          error_code_(std::move(error_code)) {}
+
+    std::uint64_t reject_code() const { return reject_code_; }
+    const std::string& reject_message() const { return reject_message_; }
+    const std::string& error_code() const { return error_code_; }  // "IC0512", or empty
+
+private:
+    static std::string describe(std::uint64_t code, const std::string& message,
+                                const std::string& error_code);
+    std::uint64_t reject_code_;
+    std::string reject_message_;
+    std::string error_code_;
+};
+
+[[noreturn]] inline void fail(ErrorKind kind, const std::string& message) {
+    throw Error(kind, message);
+}
+
+}  // namespace ic

@@ -1,0 +1,315 @@
+#include "ic/management.hpp"
+
+#include "ic/agent.hpp"
+#include "ic/error.hpp"
+
+namespace ic::management {
+
+namespace c = candid;
+
+namespace {
+
+// ---- types from the IC's ic.did, as much of each as the helper sends ----
+
+c::TypePtr canister_id_record() { return c::t::record({{"canister_id", c::t::principal()}}); }
+
+c::TypePtr install_mode_type() {
+    auto persistence = c::t::variant({{"keep", c::t::null()}, {"replace", c::t::null()}});
+    auto upgrade_options = c::t::record({{"skip_pre_upgrade", c::t::opt(c::t::bool_())},
+                                         {"wasm_memory_persistence", c::t::opt(persistence)}});
+    return c::t::variant({{"install", c::t::null()},
+                          {"reinstall", c::t::null()},
+                          {"upgrade", c::t::opt(upgrade_options)}});
+}
+
+c::Value install_mode_value(InstallMode mode) {
+    switch (mode) {
+        case InstallMode::Install: return c::Value::variant("install");
+        case InstallMode::Reinstall: return c::Value::variant("reinstall");
+        case InstallMode::Upgrade: return c::Value::variant("upgrade", c::Value::none());
+    }
+    fail(ErrorKind::Usage, "unknown install mode");
+}
+
+c::TypePtr chunk_hash_type() { return c::t::record({{"hash", c::t::blob()}}); }
+
+c::Value blob(ByteView bytes) { return c::Value::blob(Bytes(bytes.begin(), bytes.end())); }
+
+c::TypePtr canister_settings_type() {
+    // Every field of canister_settings is optional; the helper only ever sets controllers.
+    return c::t::record({{"controllers", c::t::opt(c::t::vec(c::t::principal()))},
+                         {"compute_allocation", c::t::opt(c::t::nat())},
+                         {"memory_allocation", c::t::opt(c::t::nat())},
+                         {"freezing_threshold", c::t::opt(c::t::nat())},
+                         {"reserved_cycles_limit", c::t::opt(c::t::nat())},
+                         {"wasm_memory_limit", c::t::opt(c::t::nat())}});
+}
+
+c::Value controllers_settings(const std::vector<Principal>& controllers) {
+    std::vector<c::Value> items;
+    for (const auto& p : controllers) items.push_back(c::Value::principal(p));
+    return c::Value::record({{"controllers", c::Value::some(c::Value::vec(std::move(items)))},
+                             {"compute_allocation", c::Value::none()},
+                             {"memory_allocation", c::Value::none()},
+                             {"freezing_threshold", c::Value::none()},
+                             {"reserved_cycles_limit", c::Value::none()},
+                             {"wasm_memory_limit", c::Value::none()}});
+}
+
+const c::Value& single_value(const std::vector<c::Value>& values, const char* method) {
+    if (values.size() != 1) {
+        fail(ErrorKind::Protocol, std::string(method) + " replied with " +
+                                      std::to_string(values.size()) + " values instead of 1");
+    }
+    return values.front();
+}
+
+Snapshot snapshot_from(const c::Value& v) {
+    return Snapshot{v.at("id").as_blob(), v.at("taken_at_timestamp").as_u64(),
+                    v.at("total_size").as_u64()};
+}
+
+Hash hash_from(const c::Value& record) {
+    const Bytes& bytes = record.at("hash").as_blob();
+    if (bytes.size() != 32) fail(ErrorKind::Protocol, "a chunk hash is not 32 bytes");
+    Hash h{};
+    std::copy(bytes.begin(), bytes.end(), h.begin());
+    return h;
+}
+
+}  // namespace
+
+const char* to_string(CanisterRunState state) {
+    switch (state) {
+        case CanisterRunState::Running: return "running";
+        case CanisterRunState::Stopping: return "stopping";
+        case CanisterRunState::Stopped: return "stopped";
+    }
+    return "unknown";
+}
+
+// ---- arguments ----
+
+Bytes canister_id_arg(const Principal& canister_id) {
+    return c::encode({{canister_id_record(),
+                       c::Value::record({{"canister_id", c::Value::principal(canister_id)}})}});
+}
+
+Bytes install_code_arg(const InstallCode& args) {
+    auto type = c::t::record({{"mode", install_mode_type()},
+                              {"canister_id", c::t::principal()},
+                              {"wasm_module", c::t::blob()},
+                              {"arg", c::t::blob()},
+                              {"sender_canister_version", c::t::opt(c::t::nat64())}});
+    auto value = c::Value::record({{"mode", install_mode_value(args.mode)},
+                                   {"canister_id", c::Value::principal(args.canister_id)},
+                                   {"wasm_module", blob(args.wasm_module)},
+                                   {"arg", blob(args.arg)},
+                                   {"sender_canister_version", c::Value::none()}});
+    return c::encode({{type, value}});
+}
+
+Bytes upload_chunk_arg(const Principal& canister_id, ByteView chunk) {
+    auto type = c::t::record({{"canister_id", c::t::principal()}, {"chunk", c::t::blob()}});
+    auto value = c::Value::record(
+        {{"canister_id", c::Value::principal(canister_id)}, {"chunk", blob(chunk)}});
+    return c::encode({{type, value}});
+}
+
+Bytes install_chunked_code_arg(const InstallChunkedCode& args) {
+    auto type = c::t::record({{"mode", install_mode_type()},
+                              {"target_canister", c::t::principal()},
+                              {"store_canister", c::t::opt(c::t::principal())},
+                              {"chunk_hashes_list", c::t::vec(chunk_hash_type())},
+                              {"wasm_module_hash", c::t::blob()},
+                              {"arg", c::t::blob()},
+                              {"sender_canister_version", c::t::opt(c::t::nat64())}});
+    std::vector<c::Value> hashes;
+    for (const auto& h : args.chunk_hashes) hashes.push_back(c::Value::record({{"hash", blob(h)}}));
+    auto value = c::Value::record({{"mode", install_mode_value(args.mode)},
+                                   {"target_canister", c::Value::principal(args.target_canister)},
+                                   {"store_canister", c::Value::none()},
+                                   {"chunk_hashes_list", c::Value::vec(std::move(hashes))},
+                                   {"wasm_module_hash", blob(args.wasm_module_hash)},
+                                   {"arg", blob(args.arg)},
+                                   {"sender_canister_version", c::Value::none()}});
+    return c::encode({{type, value}});
+}
+
+Bytes take_canister_snapshot_arg(const Principal& canister_id,
+                                 const std::optional<Bytes>& replace_snapshot) {
+    auto type = c::t::record({{"canister_id", c::t::principal()},
+                              {"replace_snapshot", c::t::opt(c::t::blob())},
+                              {"uninstall_code", c::t::opt(c::t::bool_())},
+                              {"sender_canister_version", c::t::opt(c::t::nat64())}});
+    auto value = c::Value::record(
+        {{"canister_id", c::Value::principal(canister_id)},
+         {"replace_snapshot", replace_snapshot ? c::Value::some(blob(*replace_snapshot)) : c::Value::none()},
+         {"uninstall_code", c::Value::none()},
+         {"sender_canister_version", c::Value::none()}});
+    return c::encode({{type, value}});
+}
+
+Bytes load_canister_snapshot_arg(const Principal& canister_id, const Bytes& snapshot_id) {
+    auto type = c::t::record({{"canister_id", c::t::principal()},
+                              {"snapshot_id", c::t::blob()},
+                              {"sender_canister_version", c::t::opt(c::t::nat64())}});
+    auto value = c::Value::record({{"canister_id", c::Value::principal(canister_id)},
+                                   {"snapshot_id", blob(snapshot_id)},
+                                   {"sender_canister_version", c::Value::none()}});
+    return c::encode({{type, value}});
+}
+
+Bytes delete_canister_snapshot_arg(const Principal& canister_id, const Bytes& snapshot_id) {
+    auto type = c::t::record({{"canister_id", c::t::principal()}, {"snapshot_id", c::t::blob()}});
+    auto value = c::Value::record({{"canister_id", c::Value::principal(canister_id)},
+                                   {"snapshot_id", blob(snapshot_id)}});
+    return c::encode({{type, value}});
+}
+
+Bytes provisional_create_canister_with_cycles_arg(std::optional<std::uint64_t> amount,
+                                                  const std::vector<Principal>& controllers) {
+    auto type = c::t::record({{"amount", c::t::opt(c::t::nat())},
+                              {"settings", c::t::opt(canister_settings_type())},
+                              {"specified_id", c::t::opt(c::t::principal())},
+                              {"sender_canister_version", c::t::opt(c::t::nat64())}});
+    auto value = c::Value::record(
+        {{"amount", amount ? c::Value::some(c::Value::nat(*amount)) : c::Value::none()},
+         {"settings", controllers.empty() ? c::Value::none()
+                                          : c::Value::some(controllers_settings(controllers))},
+         {"specified_id", c::Value::none()},
+         {"sender_canister_version", c::Value::none()}});
+    return c::encode({{type, value}});
+}
+
+Bytes update_settings_controllers_arg(const Principal& canister_id,
+                                      const std::vector<Principal>& controllers) {
+    auto type = c::t::record({{"canister_id", c::t::principal()},
+                              {"settings", canister_settings_type()},
+                              {"sender_canister_version", c::t::opt(c::t::nat64())}});
+    auto value = c::Value::record({{"canister_id", c::Value::principal(canister_id)},
+                                   {"settings", controllers_settings(controllers)},
+                                   {"sender_canister_version", c::Value::none()}});
+    return c::encode({{type, value}});
+}
+
+// ---- replies ----
+
+CanisterStatus decode_canister_status(ByteView reply) {
+    const c::Value& v = single_value(c::decode(reply), "canister_status");
+    CanisterStatus out;
+    const c::Value& status = v.at("status");
+    if (status.is_variant("running")) out.status = CanisterRunState::Running;
+    else if (status.is_variant("stopping")) out.status = CanisterRunState::Stopping;
+    else if (status.is_variant("stopped")) out.status = CanisterRunState::Stopped;
+    else fail(ErrorKind::Protocol, "canister_status reports an unknown status");
+    if (const c::Value* version = v.find("version")) out.version = version->as_u64();
+    if (const c::Value* hash = v.opt_field("module_hash")) out.module_hash = hash->as_blob();
+    for (const auto& p : v.at("settings").at("controllers").as_vec()) {
+        out.controllers.push_back(p.as_principal());
+    }
+    out.cycles = v.at("cycles").as_bigint();
+    out.memory_size = v.at("memory_size").as_bigint();
+    return out;
+}
+
+std::vector<Snapshot> decode_snapshots(ByteView reply) {
+    std::vector<Snapshot> out;
+    for (const auto& item : single_value(c::decode(reply), "list_canister_snapshots").as_vec()) {
+        out.push_back(snapshot_from(item));
+    }
+    return out;
+}
+
+Snapshot decode_snapshot(ByteView reply) {
+    return snapshot_from(single_value(c::decode(reply), "take_canister_snapshot"));
+}
+
+std::vector<Hash> decode_chunk_hashes(ByteView reply) {
+    std::vector<Hash> out;
+    for (const auto& item : single_value(c::decode(reply), "stored_chunks").as_vec()) {
+        out.push_back(hash_from(item));
+    }
+    return out;
+}
+
+Hash decode_chunk_hash(ByteView reply) {
+    return hash_from(single_value(c::decode(reply), "upload_chunk"));
+}
+
+Principal decode_create_canister(ByteView reply) {
+    return single_value(c::decode(reply), "create_canister").at("canister_id").as_principal();
+}
+
+void decode_empty(ByteView reply) {
+    // Extra reply values are allowed by Candid subtyping; malformed bytes are not.
+    c::decode(reply);
+}
+
+// ---- calls ----
+
+Bytes ManagementCanister::update(const Principal& effective_canister, const char* method, Bytes arg) {
+    return agent_.update(Principal::management(), effective_canister, method, arg);
+}
+
+CanisterStatus ManagementCanister::canister_status(const Principal& canister) {
+    return decode_canister_status(update(canister, "canister_status", canister_id_arg(canister)));
+}
+
+void ManagementCanister::stop_canister(const Principal& canister) {
+    decode_empty(update(canister, "stop_canister", canister_id_arg(canister)));
+}
+
+void ManagementCanister::start_canister(const Principal& canister) {
+    decode_empty(update(canister, "start_canister", canister_id_arg(canister)));
+}
+
+void ManagementCanister::install_code(const InstallCode& args) {
+    decode_empty(update(args.canister_id, "install_code", install_code_arg(args)));
+}
+
+Hash ManagementCanister::upload_chunk(const Principal& canister, ByteView chunk) {
+    return decode_chunk_hash(update(canister, "upload_chunk", upload_chunk_arg(canister, chunk)));
+}
+
+std::vector<Hash> ManagementCanister::stored_chunks(const Principal& canister) {
+    return decode_chunk_hashes(update(canister, "stored_chunks", canister_id_arg(canister)));
+}
+
+void ManagementCanister::clear_chunk_store(const Principal& canister) {
+    decode_empty(update(canister, "clear_chunk_store", canister_id_arg(canister)));
+}
+
+void ManagementCanister::install_chunked_code(const InstallChunkedCode& args) {
+    decode_empty(update(args.target_canister, "install_chunked_code", install_chunked_code_arg(args)));
+}
+
+Snapshot ManagementCanister::take_canister_snapshot(const Principal& canister,
+                                                    const std::optional<Bytes>& replace_snapshot) {
+    return decode_snapshot(update(canister, "take_canister_snapshot",
+                                  take_canister_snapshot_arg(canister, replace_snapshot)));
+}
+
+void ManagementCanister::load_canister_snapshot(const Principal& canister, const Bytes& snapshot_id) {
+    decode_empty(update(canister, "load_canister_snapshot",
+                        load_canister_snapshot_arg(canister, snapshot_id)));
+}
+
+std::vector<Snapshot> ManagementCanister::list_canister_snapshots(const Principal& canister) {
+    return decode_snapshots(update(canister, "list_canister_snapshots", canister_id_arg(canister)));
+}
+
+void ManagementCanister::delete_canister_snapshot(const Principal& canister, const Bytes& snapshot_id) {
+    decode_empty(update(canister, "delete_canister_snapshot",
+                        delete_canister_snapshot_arg(canister, snapshot_id)));
+}
+
+Principal ManagementCanister::provisional_create_canister_with_cycles(
+    std::optional<std::uint64_t> amount, const std::vector<Principal>& controllers) {
+    // Creation may be routed through any canister id; the management canister's own id is the
+    // customary choice on local replicas.
+    return decode_create_canister(update(Principal::management(), "provisional_create_canister_with_cycles",
+                                         provisional_create_canister_with_cycles_arg(amount, controllers)));
+}
+
+}  // namespace ic::management

@@ -1,0 +1,107 @@
+// The management canister (aaaaa-aa): the Candid arguments the helper sends, the replies it
+// reads, and typed calls over an Agent.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "ic/bytes.hpp"
+#include "ic/candid.hpp"
+#include "ic/principal.hpp"
+#include "ic/sha256.hpp"
+
+namespace ic {
+
+class Agent;
+
+namespace management {
+
+enum class CanisterRunState { Running, Stopping, Stopped };
+const char* to_string(CanisterRunState state);
+
+struct CanisterStatus {
+    CanisterRunState status = CanisterRunState::Running;
+    std::uint64_t version = 0;  // counts executed updates and management changes
+    std::optional<Bytes> module_hash;
+    std::vector<Principal> controllers;
+    candid::BigInt cycles;
+    candid::BigInt memory_size;
+};
+
+struct Snapshot {
+    Bytes id;
+    std::uint64_t taken_at_timestamp = 0;  // nanoseconds since the epoch
+    std::uint64_t total_size = 0;          // bytes
+};
+
+enum class InstallMode { Install, Reinstall, Upgrade };
+
+struct InstallCode {
+    InstallMode mode = InstallMode::Upgrade;
+    Principal canister_id;
+    Bytes wasm_module;
+    Bytes arg;
+};
+
+struct InstallChunkedCode {
+    InstallMode mode = InstallMode::Upgrade;
+    Principal target_canister;
+    std::vector<Hash> chunk_hashes;
+    Hash wasm_module_hash{};
+    Bytes arg;
+};
+
+// ---- Candid arguments (exposed so that tests compare them with DFINITY's encoder) ----
+// record { canister_id }: canister_status, stop_canister, start_canister, stored_chunks,
+// clear_chunk_store, list_canister_snapshots.
+Bytes canister_id_arg(const Principal& canister_id);
+Bytes install_code_arg(const InstallCode& args);
+Bytes upload_chunk_arg(const Principal& canister_id, ByteView chunk);
+Bytes install_chunked_code_arg(const InstallChunkedCode& args);
+Bytes take_canister_snapshot_arg(const Principal& canister_id,
+                                 const std::optional<Bytes>& replace_snapshot);
+Bytes load_canister_snapshot_arg(const Principal& canister_id, const Bytes& snapshot_id);
+Bytes delete_canister_snapshot_arg(const Principal& canister_id, const Bytes& snapshot_id);
+Bytes provisional_create_canister_with_cycles_arg(std::optional<std::uint64_t> amount,
+                                                  const std::vector<Principal>& controllers);
+Bytes update_settings_controllers_arg(const Principal& canister_id,
+                                      const std::vector<Principal>& controllers);
+
+// ---- replies ----
+CanisterStatus decode_canister_status(ByteView reply);
+std::vector<Snapshot> decode_snapshots(ByteView reply);
+Snapshot decode_snapshot(ByteView reply);
+std::vector<Hash> decode_chunk_hashes(ByteView reply);  // stored_chunks
+Hash decode_chunk_hash(ByteView reply);                 // upload_chunk
+Principal decode_create_canister(ByteView reply);
+void decode_empty(ByteView reply);                      // () replies
+
+// ---- calls ----
+class ManagementCanister {
+public:
+    explicit ManagementCanister(Agent& agent) : agent_(agent) {}
+
+    CanisterStatus canister_status(const Principal& canister);
+    void stop_canister(const Principal& canister);
+    void start_canister(const Principal& canister);
+    void install_code(const InstallCode& args);
+    Hash upload_chunk(const Principal& canister, ByteView chunk);
+    std::vector<Hash> stored_chunks(const Principal& canister);
+    void clear_chunk_store(const Principal& canister);
+    void install_chunked_code(const InstallChunkedCode& args);
+    Snapshot take_canister_snapshot(const Principal& canister,
+                                    const std::optional<Bytes>& replace_snapshot);
+    void load_canister_snapshot(const Principal& canister, const Bytes& snapshot_id);
+    std::vector<Snapshot> list_canister_snapshots(const Principal& canister);
+    void delete_canister_snapshot(const Principal& canister, const Bytes& snapshot_id);
+    Principal provisional_create_canister_with_cycles(std::optional<std::uint64_t> amount,
+                                                      const std::vector<Principal>& controllers);
+
+private:
+    Bytes update(const Principal& effective_canister, const char* method, Bytes arg);
+    Agent& agent_;
+};
+
+}  // namespace management
+}  // namespace ic

@@ -1,0 +1,138 @@
+// The replica's certified state tree and its BLS signature.
+//
+// The tree is built fresh for every certificate from the live state; a
+// witness reveals the requested paths, keeps the neighbouring labels so that
+// absent paths are provably absent, and prunes everything else, as the IC's
+// state manager does.
+import { bls12_381 as bls } from '@noble/curves/bls12-381';
+import { Cbor } from '@icp-sdk/core/agent';
+import { sha256, concat, utf8, compareBytes, fromHex } from './util.mjs';
+
+// DER prefix of an IC BLS12-381 G2 public key (ic-protocol.md §5).
+const ROOT_KEY_DER_PREFIX = fromHex(
+  '308182301d060d2b0601040182dc7c0503010201060c2b0601040182dc7c05030201036100',
+);
+const STATE_ROOT_DOMAIN = concat(Uint8Array.of(13), utf8('ic-state-root'));
+const G1_DST = 'BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_';
+
+export class RootKey {
+  constructor(secretKey = bls.utils.randomSecretKey()) {
+    this.secretKey = secretKey;
+    // min-sig: the public key lives in G2, signatures in G1.
+    this.publicKey = bls.shortSignatures.getPublicKey(secretKey).toBytes(true);
+    this.der = concat(ROOT_KEY_DER_PREFIX, this.publicKey);
+  }
+
+  sign(rootHash) {
+    const point = bls.shortSignatures.hash(concat(STATE_ROOT_DOMAIN, rootHash), G1_DST);
+    return bls.shortSignatures.sign(point, this.secretKey).toBytes(true);
+  }
+}
+
+const domain = (name) => {
+  const text = utf8(name);
+  return concat(Uint8Array.of(text.length), text);
+};
+const EMPTY_HASH = sha256(domain('ic-hashtree-empty'));
+const FORK = domain('ic-hashtree-fork');
+const LABELED = domain('ic-hashtree-labeled');
+const LEAF = domain('ic-hashtree-leaf');
+
+// A state node is either a leaf (Uint8Array) or a sub-tree: an array of
+// [label bytes, node] pairs. `subtree` sorts the labels as the tree requires.
+export const leaf = (value) => (typeof value === 'string' ? utf8(value) : value);
+export function subtree(entries) {
+  return entries
+    .map(([label, node]) => [typeof label === 'string' ? utf8(label) : label, node])
+    .sort((a, b) => compareBytes(a[0], b[0]));
+}
+const isLeaf = (node) => node instanceof Uint8Array;
+
+const cache = new WeakMap();
+function nodeHash(node) {
+  if (isLeaf(node)) return sha256(concat(LEAF, node));
+  let hash = cache.get(node);
+  if (!hash) {
+    hash = rangeHash(node, 0, node.length);
+    cache.set(node, hash);
+  }
+  return hash;
+}
+const labeledHash = (label, node) => sha256(concat(LABELED, label, nodeHash(node)));
+
+// Labels of one level are laid out as a balanced binary tree of forks.
+function rangeHash(entries, lo, hi) {
+  if (hi - lo === 0) return EMPTY_HASH;
+  if (hi - lo === 1) return labeledHash(...entries[lo]);
+  const mid = lo + Math.ceil((hi - lo) / 2);
+  return sha256(concat(FORK, rangeHash(entries, lo, mid), rangeHash(entries, mid, hi)));
+}
+
+// Witness of `node` revealing `paths` (arrays of label bytes).
+// Returns the CBOR-ready hash tree ([0] empty, [1] fork, [2] labeled, [3] leaf, [4] pruned).
+export function witness(node, paths) {
+  if (paths.some((p) => p.length === 0)) return reveal(node);
+  if (isLeaf(node)) return [3, node]; // the path goes deeper than the tree: show the leaf
+  const keep = new Map(); // index -> sub-paths
+  for (const path of paths) {
+    const [head, ...rest] = path;
+    const i = lowerBound(node, head);
+    if (i < node.length && compareBytes(node[i][0], head) === 0) {
+      if (!keep.has(i)) keep.set(i, []);
+      keep.get(i).push(rest);
+    } else {
+      // Absent: keep both neighbours (label only) to prove it.
+      for (const j of [i - 1, i]) if (j >= 0 && j < node.length && !keep.has(j)) keep.set(j, null);
+    }
+  }
+  return rangeWitness(node, 0, node.length, keep);
+}
+
+function rangeWitness(entries, lo, hi, keep) {
+  if (hi - lo === 0) return [0];
+  let any = false;
+  for (const i of keep.keys()) if (i >= lo && i < hi) any = true;
+  if (!any) return [4, rangeHash(entries, lo, hi)];
+  if (hi - lo === 1) {
+    const [label, child] = entries[lo];
+    const sub = keep.get(lo);
+    return [2, label, sub === null ? [4, nodeHash(child)] : witness(child, sub)];
+  }
+  const mid = lo + Math.ceil((hi - lo) / 2);
+  return [1, rangeWitness(entries, lo, mid, keep), rangeWitness(entries, mid, hi, keep)];
+}
+
+function reveal(node) {
+  if (isLeaf(node)) return [3, node];
+  const all = new Map(node.map((_, i) => [i, [[]]]));
+  return rangeWitness(node, 0, node.length, all);
+}
+
+function lowerBound(entries, label) {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareBytes(entries[mid][0], label) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function treeRootHash(tree) {
+  switch (tree[0]) {
+    case 0: return EMPTY_HASH;
+    case 1: return sha256(concat(FORK, treeRootHash(tree[1]), treeRootHash(tree[2])));
+    case 2: return sha256(concat(LABELED, tree[1], treeRootHash(tree[2])));
+    case 3: return sha256(concat(LEAF, tree[1]));
+    case 4: return tree[1];
+    default: throw new Error(`bad hash tree node ${tree[0]}`);
+  }
+}
+
+// A CBOR certificate over the witness of `paths` in `state`.
+export function certify(rootKey, state, paths) {
+  const tree = witness(state, paths);
+  const signature = rootKey.sign(treeRootHash(tree));
+  return Cbor.encode({ tree, signature });
+}

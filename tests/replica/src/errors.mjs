@@ -1,0 +1,38 @@
+// Rejections as the IC reports them: an `ICxxxx` error code whose first digit
+// is the reject code (IC rs/types/error_types), plus a human message.
+export class IcReject extends Error {
+  constructor(errorCode, message) {
+    super(message);
+    this.errorCode = `IC${String(errorCode).padStart(4, '0')}`;
+    this.rejectCode = Math.floor(errorCode / 100);
+  }
+}
+
+export const reject = (errorCode, message) => new IcReject(errorCode, message);
+
+// An HTTP-level refusal (the request never reaches execution).
+export class HttpError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+// Error codes used by the replica (IC ErrorCode enum values).
+export const E = {
+  CanisterNotFound: 301,
+  CanisterSnapshotNotFound: 305,
+  CanisterRejectedMessage: 406,
+  UnknownManagementMessage: 407,
+  InvalidManagementPayload: 408,
+  CanisterSnapshotImmutable: 409,
+  CanisterCalledTrap: 503,
+  CanisterContractViolation: 504,
+  CanisterInvalidWasm: 505,
+  CanisterMethodNotFound: 536,
+  CanisterStopped: 508,
+  CanisterNotStopped: 510,
+  CanisterInvalidController: 512,
+  CanisterNonEmpty: 514,
+  CanisterWasmModuleNotFound: 537,
+};

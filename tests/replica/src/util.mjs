@@ -1,0 +1,63 @@
+// Small byte, number and principal helpers shared by the replica's modules.
+import { sha256 } from '@noble/hashes/sha2';
+import { Principal } from '@icp-sdk/core/principal';
+
+export { sha256, Principal };
+
+export const toHex = (bytes) => Buffer.from(bytes).toString('hex');
+export const fromHex = (hex) => new Uint8Array(Buffer.from(hex, 'hex'));
+export const utf8 = (text) => new TextEncoder().encode(text);
+
+export function concat(...parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+export function bytesEqual(a, b) {
+  return a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+}
+
+export function compareBytes(a, b) {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+export function leb128(value) {
+  let n = BigInt(value);
+  const out = [];
+  do {
+    let byte = Number(n & 0x7fn);
+    n >>= 7n;
+    if (n !== 0n) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0n);
+  return new Uint8Array(out);
+}
+
+export function u64be(value) {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(value));
+  return out;
+}
+
+export const nowNanos = () => BigInt(Date.now()) * 1_000_000n;
+
+export const principalText = (bytes) => Principal.fromUint8Array(Uint8Array.from(bytes)).toText();
+export const principalBytes = (principal) => Uint8Array.from(principal.toUint8Array());
+
+export const ANONYMOUS = Uint8Array.of(0x04);
+export const MANAGEMENT = new Uint8Array(0);
+
+// A u8 array of `length` bytes, zero-filled past `bytes` (grows or truncates).
+export function resized(bytes, length) {
+  const out = new Uint8Array(length);
+  out.set(bytes.subarray(0, Math.min(bytes.length, length)));
+  return out;
+}
+
+export const WASM_PAGE = 65536;
+export const roundUpToPage = (n) => Math.ceil(n / WASM_PAGE) * WASM_PAGE;

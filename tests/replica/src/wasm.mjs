@@ -1,0 +1,69 @@
+// What the replica needs to know about a Wasm module without running it:
+// whether it is one (magic bytes, gzip) and its `icp:*` metadata sections.
+import { gunzipSync } from 'node:zlib';
+import { reject, E } from './errors.mjs';
+import { principalText } from './util.mjs';
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+const GZIP_MAGIC = [0x1f, 0x8b, 0x08];
+const MAX_WASM = 100 * 1024 * 1024; // WASM_MAX_SIZE, rs/config embedders.rs
+
+const hasPrefix = (bytes, prefix) => prefix.every((b, i) => bytes[i] === b);
+
+// Returns the uncompressed module, or rejects with IC0505 as the IC does.
+export function decodeModule(canisterId, bytes) {
+  const invalid = (why) =>
+    reject(E.CanisterInvalidWasm, `Error from Canister ${principalText(canisterId)}: Canister's Wasm module is not valid: ${why}`);
+  let wasm = bytes;
+  if (hasPrefix(bytes, GZIP_MAGIC)) {
+    try {
+      wasm = new Uint8Array(gunzipSync(bytes, { maxOutputLength: MAX_WASM + 1 }));
+    } catch (err) {
+      throw invalid(`Failed to decode wasm module: ${err.message}`);
+    }
+    if (wasm.length > MAX_WASM) throw invalid(`Wasm module size exceeds the maximum of ${MAX_WASM} bytes`);
+  }
+  if (!hasPrefix(wasm, WASM_MAGIC)) {
+    throw invalid('Failed to decode wasm module: unsupported canister module format: the module does not start with the Wasm (00 61 73 6d) or gzip (1f 8b 08) magic bytes.');
+  }
+  return wasm;
+}
+
+function readLeb(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const b = bytes[at++];
+    if (b === undefined) throw new Error('truncated LEB128');
+    value += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+    if ((b & 0x80) === 0) return [value, at];
+  }
+}
+
+// Custom sections named `icp:public <name>` / `icp:private <name>`, as the
+// IC exposes them under /canister/<id>/metadata/<name>.
+export function metadataSections(wasm) {
+  const out = new Map();
+  try {
+    let at = 8;
+    while (at < wasm.length) {
+      const id = wasm[at++];
+      let size;
+      [size, at] = readLeb(wasm, at);
+      const end = at + size;
+      if (id === 0) {
+        let nameLen;
+        let p;
+        [nameLen, p] = readLeb(wasm, at);
+        const name = new TextDecoder().decode(wasm.subarray(p, p + nameLen));
+        const m = /^icp:(public|private) (.+)$/.exec(name);
+        if (m) out.set(m[2], { visibility: m[1], content: wasm.slice(p + nameLen, end) });
+      }
+      at = end;
+    }
+  } catch {
+    // A malformed module simply has no readable metadata.
+  }
+  return out;
+}
