@@ -1,0 +1,306 @@
+#[=======================================================================[.rst:
+Juno
+----
+
+Back up, restore and upgrade Internet Computer canisters (Juno Satellites, Mission Control,
+Orbiters, or any canister) from a CMake build.
+
+.. code-block:: cmake
+
+  find_package(Juno CONFIG REQUIRED)        # or add_subdirectory / FetchContent
+  juno_add_module(satellite KIND satellite WASM $<TARGET_FILE:my_satellite> DEPENDS my_satellite)
+
+Then ``cmake --build build --target juno_upgrade`` backs the module up and upgrades it.
+
+Cache options
+^^^^^^^^^^^^^
+
+``JUNO_UPGRADE_BACKUP`` (``ON``)
+  ``juno_upgrade`` depends on ``juno_backup``, so every upgrade is preceded by a backup.
+``JUNO_BACKUP_OVERWRITE`` (``ON``)
+  A module that already holds ``JUNO_BACKUP_KEEP`` backups replaces its oldest one. ``OFF``:
+  existing backups are never overwritten; no new backup is taken and the old one is kept.
+``JUNO_BACKUP_KEEP`` (``1``)
+  How many backups a module keeps, 1 to 10 (the IC allows 10 snapshots per canister).
+``JUNO_NETWORK`` (``ic``)
+  ``ic``, ``local`` (``http://127.0.0.1:5987``) or a URL.
+``JUNO_IDENTITY``
+  PEM file of a controller. Only the path is stored; the key never enters the cache.
+``JUNO_CONFIG``
+  A ``juno.config.json`` to read canister ids from (default: the top-level source directory's).
+``JUNO_MODE`` (``production``)
+  Which of ``ids`` in ``juno.config.json`` to use.
+``JUNO_HELPER_EXECUTABLE``
+  A prebuilt ``juno-helper`` to use instead of building one (for packagers).
+#]=======================================================================]
+
+cmake_minimum_required(VERSION 3.22)
+include_guard(GLOBAL)
+
+include(${CMAKE_CURRENT_LIST_DIR}/_JunoPrincipal.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/_JunoConfigFile.cmake)
+
+# Functions run in their caller's scope, so where the template lives is kept globally.
+if(EXISTS "${CMAKE_CURRENT_LIST_DIR}/../templates/module.json.in")
+  set_property(GLOBAL PROPERTY _JUNO_MODULE_TEMPLATE "${CMAKE_CURRENT_LIST_DIR}/../templates/module.json.in")
+else()
+  # Installed layout: the template sits beside the modules.
+  set_property(GLOBAL PROPERTY _JUNO_MODULE_TEMPLATE "${CMAKE_CURRENT_LIST_DIR}/module.json.in")
+endif()
+
+option(JUNO_UPGRADE_BACKUP "juno_upgrade backs every module up first" ON)
+option(JUNO_BACKUP_OVERWRITE "A full module replaces its oldest backup (OFF: never overwrite)" ON)
+set(JUNO_BACKUP_KEEP 1 CACHE STRING "How many backups each module keeps (1..10)")
+set(JUNO_NETWORK ic CACHE STRING "ic, local (http://127.0.0.1:5987) or a URL")
+set(JUNO_IDENTITY "" CACHE FILEPATH "PEM file of a controller (only its path is stored)")
+set(JUNO_CONFIG "" CACHE FILEPATH "juno.config.json to read canister ids from")
+set(JUNO_MODE production CACHE STRING "Which ids of juno.config.json to use")
+set(JUNO_HELPER_EXECUTABLE "" CACHE FILEPATH "A prebuilt juno-helper to use instead of building one")
+
+# Finds or imports the helper as Juno::helper.
+function(_juno_resolve_helper)
+  if(TARGET Juno::helper)
+    return()
+  endif()
+  if(JUNO_HELPER_EXECUTABLE)
+    if(NOT EXISTS "${JUNO_HELPER_EXECUTABLE}")
+      message(FATAL_ERROR
+        "juno_add_module: JUNO_HELPER_EXECUTABLE is '${JUNO_HELPER_EXECUTABLE}', which does not "
+        "exist. Point it at a built juno-helper, or clear it to build the helper from source.")
+    endif()
+    add_executable(Juno::helper IMPORTED GLOBAL)
+    set_target_properties(Juno::helper PROPERTIES IMPORTED_LOCATION "${JUNO_HELPER_EXECUTABLE}")
+  elseif(TARGET juno-helper)
+    add_executable(Juno::helper ALIAS juno-helper)
+  else()
+    message(FATAL_ERROR
+      "juno_add_module: no juno-helper is available. Add the plugin with find_package(Juno), "
+      "add_subdirectory(<juno-cmake>) or FetchContent, or set JUNO_HELPER_EXECUTABLE.")
+  endif()
+endfunction()
+
+function(_juno_json_escape value out_var)
+  string(REPLACE "\\" "\\\\" value "${value}")
+  string(REPLACE "\"" "\\\"" value "${value}")
+  string(REPLACE "\n" "\\n" value "${value}")
+  set(${out_var} "${value}" PARENT_SCOPE)
+endfunction()
+
+function(_juno_validate_options)
+  if(NOT JUNO_BACKUP_KEEP MATCHES "^[0-9]+$" OR JUNO_BACKUP_KEEP LESS 1 OR JUNO_BACKUP_KEEP GREATER 10)
+    message(FATAL_ERROR
+      "juno_add_module: JUNO_BACKUP_KEEP is '${JUNO_BACKUP_KEEP}'; it must be a whole number from "
+      "1 to 10 (the IC keeps at most 10 snapshots per canister). Fix it with -DJUNO_BACKUP_KEEP=<n>.")
+  endif()
+endfunction()
+
+# One aggregate target over every module, created with the first module.
+function(_juno_add_aggregate name comment)
+  if(NOT TARGET ${name})
+    add_custom_target(${name} COMMENT "${comment}")
+  endif()
+endfunction()
+
+#[=======================================================================[.rst:
+.. command:: juno_add_module
+
+  Declares a module and adds its targets.
+
+  .. code-block:: cmake
+
+    juno_add_module(<name>
+                    [KIND satellite|mission_control|orbiter|canister]
+                    [CANISTER_ID <principal>]
+                    [WASM <file or generator expression>]
+                    [DEPENDS <targets>...]
+                    [INSTALL_ARG_FILE <file>]
+                    [NETWORK <ic|local|url>]
+                    [IDENTITY <pem>])
+
+  ``KIND``
+    What the module is (default ``canister``). For ``satellite`` and ``orbiter`` the canister id
+    may come from ``juno.config.json``.
+  ``CANISTER_ID``
+    The module's principal. Without it, ``<kind>.ids.<JUNO_MODE>`` or ``<kind>.id`` of
+    ``JUNO_CONFIG`` is used.
+  ``WASM``
+    The Wasm (or gzipped Wasm) that ``juno_upgrade_<name>`` installs. Generator expressions such
+    as ``$<TARGET_FILE:tgt>`` work.
+  ``DEPENDS``
+    Targets built before ``juno_upgrade_<name>`` (those that produce the Wasm).
+  ``INSTALL_ARG_FILE``
+    A file whose bytes (Candid) are passed to the module's upgrade.
+  ``NETWORK``, ``IDENTITY``
+    Per-module overrides of ``JUNO_NETWORK`` and ``JUNO_IDENTITY``.
+
+  Targets: ``juno_backup_<name>``, ``juno_restore_<name>``, ``juno_upgrade_<name>``,
+  ``juno_backup_list_<name>``, ``juno_backup_delete_<name>``, and the aggregates ``juno_backup``,
+  ``juno_restore``, ``juno_upgrade``, ``juno_backup_list``, ``juno_backup_delete``.
+#]=======================================================================]
+function(juno_add_module name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg ""
+    "KIND;CANISTER_ID;WASM;INSTALL_ARG_FILE;NETWORK;IDENTITY" "DEPENDS")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR
+      "juno_add_module(${name}): unknown argument(s) '${arg_UNPARSED_ARGUMENTS}'. Known keywords: "
+      "KIND, CANISTER_ID, WASM, DEPENDS, INSTALL_ARG_FILE, NETWORK, IDENTITY.")
+  endif()
+  if(NOT name MATCHES "^[A-Za-z][A-Za-z0-9_]*$")
+    message(FATAL_ERROR
+      "juno_add_module: '${name}' is not a valid module name; use letters, digits and "
+      "underscores, starting with a letter (it becomes part of target names).")
+  endif()
+  get_property(modules GLOBAL PROPERTY JUNO_MODULES)
+  if(name IN_LIST modules)
+    message(FATAL_ERROR
+      "juno_add_module: a module named '${name}' already exists. Give each module its own name.")
+  endif()
+  _juno_validate_options()
+
+  if(NOT DEFINED arg_KIND)
+    set(arg_KIND canister)
+  endif()
+  set(kinds satellite mission_control orbiter canister)
+  if(NOT arg_KIND IN_LIST kinds)
+    message(FATAL_ERROR
+      "juno_add_module(${name}): KIND '${arg_KIND}' is not one of satellite, mission_control, "
+      "orbiter, canister.")
+  endif()
+
+  set(canister_id "${arg_CANISTER_ID}")
+  set(config_file "${JUNO_CONFIG}")
+  if(config_file STREQUAL "" AND EXISTS "${CMAKE_SOURCE_DIR}/juno.config.json")
+    set(config_file "${CMAKE_SOURCE_DIR}/juno.config.json")
+  endif()
+  if(canister_id STREQUAL "" AND arg_KIND MATCHES "^(satellite|orbiter)$")
+    if(NOT config_file STREQUAL "" AND NOT EXISTS "${config_file}")
+      message(FATAL_ERROR
+        "juno_add_module(${name}): JUNO_CONFIG is '${config_file}', which does not exist.")
+    endif()
+    _juno_id_from_config("${config_file}" ${arg_KIND} "${JUNO_MODE}" canister_id)
+  endif()
+  if(canister_id STREQUAL "")
+    if(arg_KIND MATCHES "^(satellite|orbiter)$")
+      message(FATAL_ERROR
+        "juno_add_module(${name}): no canister id. Pass CANISTER_ID <principal>, or set "
+        "${arg_KIND}.ids.${JUNO_MODE} (or ${arg_KIND}.id) in juno.config.json "
+        "(JUNO_CONFIG='${config_file}').")
+    else()
+      message(FATAL_ERROR "juno_add_module(${name}): no canister id. Pass CANISTER_ID <principal>.")
+    endif()
+  endif()
+  _juno_principal_problem("${canister_id}" problem)
+  if(problem)
+    message(FATAL_ERROR
+      "juno_add_module(${name}): '${canister_id}' is not a valid canister id: ${problem}. Copy the "
+      "id again from the Juno Console or juno.config.json.")
+  endif()
+  string(TOLOWER "${canister_id}" canister_id)
+
+  set(network "${JUNO_NETWORK}")
+  if(DEFINED arg_NETWORK)
+    set(network "${arg_NETWORK}")
+  endif()
+  if(NOT network MATCHES "^(ic|local|https?://.+)$")
+    message(FATAL_ERROR
+      "juno_add_module(${name}): network '${network}' is not ic, local or an http(s):// URL.")
+  endif()
+  set(identity "${JUNO_IDENTITY}")
+  if(DEFINED arg_IDENTITY)
+    set(identity "${arg_IDENTITY}")
+  endif()
+  if(NOT identity STREQUAL "")
+    get_filename_component(identity "${identity}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  endif()
+  set(install_arg_file "")
+  if(DEFINED arg_INSTALL_ARG_FILE)
+    get_filename_component(install_arg_file "${arg_INSTALL_ARG_FILE}" ABSOLUTE
+                           BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  endif()
+  set(wasm "")
+  if(DEFINED arg_WASM)
+    set(wasm "${arg_WASM}")
+    if(NOT wasm MATCHES "^\\$<")
+      get_filename_component(wasm "${wasm}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    endif()
+  endif()
+
+  # The per-module config the helper reads: configure_file fills in the values, then
+  # file(GENERATE) evaluates generator expressions (WASM) per configuration.
+  foreach(field name kind canister_id network identity wasm install_arg_file)
+    if(field STREQUAL "name")
+      set(value "${name}")
+    elseif(field STREQUAL "kind")
+      set(value "${arg_KIND}")
+    else()
+      set(value "${${field}}")
+    endif()
+    _juno_json_escape("${value}" _juno_${field})
+  endforeach()
+  set(_juno_root_key "")
+  _juno_json_escape("${CMAKE_BINARY_DIR}/juno/state" _juno_state_dir)
+  if(JUNO_BACKUP_OVERWRITE)
+    set(_juno_overwrite true)
+  else()
+    set(_juno_overwrite false)
+  endif()
+  if(JUNO_UPGRADE_BACKUP)
+    set(_juno_before_upgrade true)
+  else()
+    set(_juno_before_upgrade false)
+  endif()
+  set(template_output "${CMAKE_BINARY_DIR}/juno/${name}.json.in")
+  get_property(template GLOBAL PROPERTY _JUNO_MODULE_TEMPLATE)
+  configure_file("${template}" "${template_output}" @ONLY)
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(multi_config)
+    set(module_config "${CMAKE_BINARY_DIR}/juno/$<CONFIG>/${name}.json")
+  else()
+    set(module_config "${CMAKE_BINARY_DIR}/juno/${name}.json")
+  endif()
+  file(GENERATE OUTPUT "${module_config}" INPUT "${template_output}")
+
+  _juno_resolve_helper()
+  set(helper_args --config "${module_config}")
+
+  add_custom_target(juno_backup_${name}
+    COMMAND Juno::helper backup ${helper_args}
+    COMMENT "Backing up Juno module ${name} (${canister_id})"
+    USES_TERMINAL VERBATIM)
+  add_custom_target(juno_restore_${name}
+    COMMAND Juno::helper restore ${helper_args}
+    COMMENT "Restoring Juno module ${name} (${canister_id}) from its newest backup"
+    USES_TERMINAL VERBATIM)
+  add_custom_target(juno_upgrade_${name}
+    COMMAND Juno::helper upgrade ${helper_args}
+    COMMENT "Upgrading Juno module ${name} (${canister_id})"
+    USES_TERMINAL VERBATIM)
+  add_custom_target(juno_backup_list_${name}
+    COMMAND Juno::helper list ${helper_args}
+    COMMENT "Listing the backups of Juno module ${name} (${canister_id})"
+    USES_TERMINAL VERBATIM)
+  add_custom_target(juno_backup_delete_${name}
+    COMMAND Juno::helper delete ${helper_args}
+    COMMENT "Deleting a backup of Juno module ${name} (${canister_id})"
+    USES_TERMINAL VERBATIM)
+  if(arg_DEPENDS)
+    add_dependencies(juno_upgrade_${name} ${arg_DEPENDS})
+  endif()
+  if(JUNO_UPGRADE_BACKUP)
+    add_dependencies(juno_upgrade_${name} juno_backup_${name})
+  endif()
+
+  _juno_add_aggregate(juno_backup "Backing up every Juno module")
+  _juno_add_aggregate(juno_restore "Restoring every Juno module")
+  _juno_add_aggregate(juno_upgrade "Upgrading every Juno module")
+  _juno_add_aggregate(juno_backup_list "Listing the backups of every Juno module")
+  _juno_add_aggregate(juno_backup_delete "Deleting a backup of every Juno module")
+  foreach(action backup restore upgrade backup_list backup_delete)
+    add_dependencies(juno_${action} juno_${action}_${name})
+  endforeach()
+  if(JUNO_UPGRADE_BACKUP)
+    add_dependencies(juno_upgrade juno_backup)
+  endif()
+
+  set_property(GLOBAL APPEND PROPERTY JUNO_MODULES ${name})
+endfunction()

@@ -1,0 +1,77 @@
+# Assertions for <Case>-check.cmake files. Each appends to JUNO_TEST_FAILED instead of stopping,
+# so that one run reports every problem.
+
+macro(juno_fail text)
+  string(APPEND JUNO_TEST_FAILED "\n  ${text}")
+endmacro()
+
+# The generated module config of <module> (single-config path, or <config>/ when given).
+function(juno_read_module_config module out_var)
+  set(path "${BUILD_DIR}/juno/${module}.json")
+  if(ARGC GREATER 2)
+    set(path "${BUILD_DIR}/juno/${ARGV2}/${module}.json")
+  elseif(NOT EXISTS "${path}")
+    set(path "${BUILD_DIR}/juno/Debug/${module}.json")  # multi-config generators
+  endif()
+  if(NOT EXISTS "${path}")
+    set(${out_var} "" PARENT_SCOPE)
+    return()
+  endif()
+  file(READ "${path}" json)
+  set(${out_var} "${json}" PARENT_SCOPE)
+endfunction()
+
+# Checks one field (a path of JSON keys) of a JSON document.
+macro(juno_expect_json json expected)
+  string(JSON _juno_actual ERROR_VARIABLE _juno_problem GET "${json}" ${ARGN})
+  if(_juno_problem)
+    juno_fail("field '${ARGN}' is missing: ${_juno_problem}")
+  elseif(NOT "${_juno_actual}" STREQUAL "${expected}")
+    juno_fail("field '${ARGN}' is '${_juno_actual}', expected '${expected}'")
+  endif()
+endmacro()
+
+# The target graph (cmake --graphviz), as "a -> b" lines.
+function(juno_target_edges out_var)
+  execute_process(COMMAND "${CMAKE_COMMAND}" "--graphviz=${BUILD_DIR}/targets.dot" .
+                  WORKING_DIRECTORY "${BUILD_DIR}" OUTPUT_QUIET ERROR_QUIET)
+  file(STRINGS "${BUILD_DIR}/targets.dot" lines REGEX "// .* -> ")
+  set(edges "")
+  foreach(line IN LISTS lines)
+    string(REGEX REPLACE ".*// " "" edge "${line}")
+    list(APPEND edges "${edge}")
+  endforeach()
+  set(${out_var} "${edges}" PARENT_SCOPE)
+endfunction()
+
+macro(juno_expect_edge edges from to)
+  if(NOT "${from} -> ${to}" IN_LIST ${edges})
+    juno_fail("no dependency ${from} -> ${to}")
+  endif()
+endmacro()
+
+macro(juno_expect_no_edge edges from to)
+  if("${from} -> ${to}" IN_LIST ${edges})
+    juno_fail("unexpected dependency ${from} -> ${to}")
+  endif()
+endmacro()
+
+# Builds <target> in the case's build tree; sets <out_var> to its combined output.
+function(juno_build target out_var)
+  execute_process(COMMAND "${CMAKE_COMMAND}" --build "${BUILD_DIR}" --target ${target}
+                  RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  if(NOT result EQUAL 0)
+    juno_fail("building ${target} failed:\n${output}")
+  endif()
+  set(${out_var} "${output}" PARENT_SCOPE)
+endfunction()
+
+# Re-runs CMake in the case's build tree with extra -D options, as a user changing the cache.
+function(juno_reconfigure)
+  execute_process(COMMAND "${CMAKE_COMMAND}" ${ARGN} .
+                  WORKING_DIRECTORY "${BUILD_DIR}"
+                  RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  if(NOT result EQUAL 0)
+    juno_fail("reconfiguring with ${ARGN} failed:\n${output}")
+  endif()
+endfunction()

@@ -1,0 +1,1 @@
+juno_add_module(backend WASM sample.wasm)

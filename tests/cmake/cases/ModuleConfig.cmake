@@ -1,0 +1,3 @@
+juno_add_module(satellite KIND satellite CANISTER_ID ryjl3-tyaaa-aaaaa-aaaba-cai
+  WASM "${CMAKE_BINARY_DIR}/sample.wasm" DEPENDS sample_wasm INSTALL_ARG_FILE args.bin
+  NETWORK http://127.0.0.1:4943 IDENTITY keys/me.pem)

@@ -1,0 +1,11 @@
+# Flipping cache options on an existing build tree takes effect at the next build.
+juno_reconfigure(-DJUNO_UPGRADE_BACKUP=OFF -DJUNO_BACKUP_KEEP=4 -DJUNO_BACKUP_OVERWRITE=OFF)
+juno_target_edges(edges)
+juno_expect_no_edge(edges juno_upgrade_satellite juno_backup_satellite)
+juno_read_module_config(satellite json)
+juno_expect_json("${json}" OFF backup before_upgrade)
+juno_expect_json("${json}" 4 backup keep)
+juno_expect_json("${json}" OFF backup overwrite)
+juno_reconfigure(-DJUNO_UPGRADE_BACKUP=ON)
+juno_target_edges(edges)
+juno_expect_edge(edges juno_upgrade_satellite juno_backup_satellite)

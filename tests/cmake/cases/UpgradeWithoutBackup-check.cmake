@@ -1,0 +1,8 @@
+juno_target_edges(edges)
+juno_expect_no_edge(edges juno_upgrade_satellite juno_backup_satellite)
+juno_expect_no_edge(edges juno_upgrade_analytics juno_backup_analytics)
+juno_expect_no_edge(edges juno_upgrade juno_backup)
+juno_expect_edge(edges juno_upgrade_satellite sample_wasm)
+juno_expect_edge(edges juno_upgrade juno_upgrade_satellite)
+juno_read_module_config(satellite json)
+juno_expect_json("${json}" OFF backup before_upgrade)
