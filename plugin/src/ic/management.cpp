@@ -36,13 +36,22 @@ c::TypePtr chunk_hash_type() { return c::t::record({{"hash", c::t::blob()}}); }
 c::Value blob(ByteView bytes) { return c::Value::blob(Bytes(bytes.begin(), bytes.end())); }
 
 c::TypePtr canister_settings_type() {
-    // Every field of canister_settings is optional; the helper only ever sets controllers.
+    // Every field of canister_settings is optional; the helper only ever sets controllers, but
+    // sends the whole type as DFINITY's clients do.
+    auto visibility = c::t::variant({{"controllers", c::t::null()},
+                                     {"public", c::t::null()},
+                                     {"allowed_viewers", c::t::vec(c::t::principal())}});
+    auto environment_variable = c::t::record({{"name", c::t::text()}, {"value", c::t::text()}});
     return c::t::record({{"controllers", c::t::opt(c::t::vec(c::t::principal()))},
                          {"compute_allocation", c::t::opt(c::t::nat())},
                          {"memory_allocation", c::t::opt(c::t::nat())},
                          {"freezing_threshold", c::t::opt(c::t::nat())},
                          {"reserved_cycles_limit", c::t::opt(c::t::nat())},
-                         {"wasm_memory_limit", c::t::opt(c::t::nat())}});
+                         {"log_visibility", c::t::opt(visibility)},
+                         {"snapshot_visibility", c::t::opt(visibility)},
+                         {"wasm_memory_limit", c::t::opt(c::t::nat())},
+                         {"wasm_memory_threshold", c::t::opt(c::t::nat())},
+                         {"environment_variables", c::t::opt(c::t::vec(environment_variable))}});
 }
 
 c::Value controllers_settings(const std::vector<Principal>& controllers) {
@@ -53,7 +62,11 @@ c::Value controllers_settings(const std::vector<Principal>& controllers) {
                              {"memory_allocation", c::Value::none()},
                              {"freezing_threshold", c::Value::none()},
                              {"reserved_cycles_limit", c::Value::none()},
-                             {"wasm_memory_limit", c::Value::none()}});
+                             {"log_visibility", c::Value::none()},
+                             {"snapshot_visibility", c::Value::none()},
+                             {"wasm_memory_limit", c::Value::none()},
+                             {"wasm_memory_threshold", c::Value::none()},
+                             {"environment_variables", c::Value::none()}});
 }
 
 const c::Value& single_value(const std::vector<c::Value>& values, const char* method) {
