@@ -15,11 +15,21 @@ const ROOT_KEY_DER_PREFIX = fromHex(
 const STATE_ROOT_DOMAIN = concat(Uint8Array.of(13), utf8('ic-state-root'));
 const G1_DST = 'BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_';
 
+// The local replica's well-known development key pair. Deriving a G2 public
+// key costs noble-curves most of a second of one-time set-up, too slow for
+// start-up, so the pair is fixed; clients fetch it from /api/v2/status.
+const DEV_SECRET_KEY = fromHex('4b292d5d150e49715a9a26f8724b06c3418be95d5eeb358ab97e32b1068987e8');
+const DEV_PUBLIC_KEY = fromHex(
+  'a9edb7b6121aaae579c1c6c01c4a2467cd88c1f5ca263b89a5c686c8d80dd733' +
+    '70259a61cd996659dfb9efb028dab9eb10be56f205b2502ef9b65f5db50ad7e0' +
+    'a27d6aa0c7a01d4b2c54010231d3bc60d22e48cdc9ae4d9cbf6254cfa18c16f4',
+);
+
 export class RootKey {
-  constructor(secretKey = bls.utils.randomSecretKey()) {
+  constructor({ secretKey, publicKey } = { secretKey: DEV_SECRET_KEY, publicKey: DEV_PUBLIC_KEY }) {
     this.secretKey = secretKey;
-    // min-sig: the public key lives in G2, signatures in G1.
-    this.publicKey = bls.shortSignatures.getPublicKey(secretKey).toBytes(true);
+    // min-sig: the public key lives in G2 (96 bytes compressed), signatures in G1.
+    this.publicKey = publicKey ?? bls.shortSignatures.getPublicKey(secretKey).toBytes(true);
     this.der = concat(ROOT_KEY_DER_PREFIX, this.publicKey);
   }
 

@@ -1,0 +1,255 @@
+// The replica proper: admits, executes and certifies calls, answers
+// read_state and queries. HTTP concerns stay in http.mjs.
+import { Cbor, hashOfMap } from '@icp-sdk/core/agent';
+import { ed25519 } from '@noble/curves/ed25519';
+import { RootKey, certify, subtree, leaf } from './certification.mjs';
+import { parseEnvelope, checkExpiry, authenticate } from './envelope.mjs';
+import { HttpError, IcReject, reject, E } from './errors.mjs';
+import { admit, execute, QUERY_METHODS } from './management.mjs';
+import { metadataSections, decodeModule } from './wasm.mjs';
+import { newSubnet, getCanister, isController } from './state.mjs';
+import {
+  toHex, fromHex, concat, utf8, leb128, nowNanos, bytesEqual, principalText, Principal,
+} from './util.mjs';
+
+// Ingress history entries outlive their expiry by this much before pruning.
+const HISTORY_GRACE_NS = 5n * 60n * 1_000_000_000n;
+const ED25519_DER_PREFIX = fromHex('302a300506032b6570032100');
+const RESPONSE_DOMAIN = concat(Uint8Array.of(11), utf8('ic-response'));
+
+export class Replica {
+  constructor({ subnet = newSubnet(), rootKey, nodeSecret, faults, onChange = () => {} } = {}) {
+    this.subnet = subnet;
+    this.rootKey = new RootKey(rootKey);
+    this.nodeSecret = nodeSecret ?? ed25519.utils.randomPrivateKey();
+    this.nodeKeyDer = concat(ED25519_DER_PREFIX, ed25519.getPublicKey(this.nodeSecret));
+    this.nodeId = Principal.selfAuthenticating(this.nodeKeyDer).toUint8Array();
+    // The root subnet's id is the self-authenticating id of its key (agent-rs does the same).
+    this.subnetId = Principal.selfAuthenticating(this.rootKey.der).toUint8Array();
+    this.faults = faults;
+    this.onChange = onChange;
+    this.log = [];
+  }
+
+  status() {
+    return Cbor.encode({
+      root_key: this.rootKey.der,
+      impl_version: 'juno-cmake-local-replica-0.1.0',
+      impl_hash: toHex(new Uint8Array(32)),
+      replica_health_status: 'healthy',
+      certified_height: BigInt(this.log.length),
+    });
+  }
+
+  // POST .../call. Returns {kind: 'replied'|'accepted'|'rejected', ...}.
+  call(ecid, body, { sync }) {
+    const parsed = parseEnvelope(body, 'call');
+    const { content, requestId } = parsed;
+    checkExpiry(content, { anonymousExempt: false });
+    authenticate(parsed);
+    const isManagement = content.canister_id.length === 0;
+    if (!isManagement && !bytesEqual(content.canister_id, ecid)) {
+      throw new HttpError(400, `Specified CanisterId ${principalText(content.canister_id)} does not match effective canister id in URL ${principalText(ecid)}`);
+    }
+    const idHex = toHex(requestId);
+    const entry = { endpoint: sync ? 'call(sync)' : 'call', method: content.method_name, canister: principalText(isManagement ? ecid : content.canister_id), requestId: idHex, sender: principalText(content.sender) };
+    this.record(entry);
+    this.pruneHistory();
+
+    const known = this.subnet.requests.get(idHex);
+    if (known) {
+      // The IC answers a repeated request from its ingress history.
+      entry.outcome = 'duplicate';
+      if (!sync) return { kind: 'accepted', requestId };
+      return { kind: 'replied', requestId, certificate: this.requestCertificate(requestId) };
+    }
+
+    let admitted;
+    try {
+      admitted = isManagement
+        ? admit(this.subnet, { sender: content.sender, method: content.method_name, arg: content.arg })
+        : this.admitCanisterCall(content);
+    } catch (err) {
+      if (!(err instanceof IcReject)) throw err;
+      entry.outcome = err.errorCode;
+      return { kind: 'rejected', reject: err };
+    }
+    if (isManagement && admitted.target && !bytesEqual(admitted.target, ecid)) {
+      entry.outcome = 'ecid mismatch';
+      throw new HttpError(400, `Specified CanisterId ${principalText(admitted.target)} does not match effective canister id in URL ${principalText(ecid)}`);
+    }
+
+    const record = { sender: content.sender, ecid, expiry: BigInt(content.ingress_expiry), time: nowNanos() };
+    try {
+      if (!isManagement) this.executeCanisterCall(content);
+      record.status = 'replied';
+      record.reply = execute(this.subnet, { sender: content.sender, method: content.method_name, args: admitted.args }, { faults: this.faults });
+      entry.outcome = 'replied';
+    } catch (err) {
+      if (!(err instanceof IcReject)) throw err;
+      Object.assign(record, { status: 'rejected', rejectCode: err.rejectCode, rejectMessage: err.message, errorCode: err.errorCode });
+      entry.outcome = err.errorCode;
+    }
+    this.subnet.requests.set(idHex, record);
+    this.onChange();
+    if (!sync || this.faults?.take('accept_async')) return { kind: 'accepted', requestId };
+    return { kind: 'replied', requestId, certificate: this.requestCertificate(requestId) };
+  }
+
+  admitCanisterCall(content) {
+    getCanister(this.subnet, content.canister_id);
+    return { args: null, target: null };
+  }
+
+  // Installed modules are stored, never run: every canister method call is
+  // answered as the IC answers a call to a method the module does not export.
+  executeCanisterCall(content) {
+    const canister = getCanister(this.subnet, content.canister_id);
+    const id = principalText(canister.id);
+    if (canister.status === 'stopped') throw reject(E.CanisterStopped, `Canister ${id} is stopped and therefore does not have a CallContextManager`);
+    if (!canister.module) throw reject(E.CanisterWasmModuleNotFound, `Error from Canister ${id}: Attempted to execute a message, but the canister contains no Wasm module.`);
+    throw reject(E.CanisterMethodNotFound, `Error from Canister ${id}: Canister has no update method '${content.method_name}'.`);
+  }
+
+  requestCertificate(requestId) {
+    return certify(this.rootKey, this.stateTree(), [[utf8('request_status'), requestId], [utf8('time')]]);
+  }
+
+  // POST .../read_state
+  readState(ecid, body) {
+    const parsed = parseEnvelope(body, 'read_state');
+    const { content } = parsed;
+    checkExpiry(content, { anonymousExempt: true });
+    authenticate(parsed);
+    this.record({ endpoint: 'read_state', canister: principalText(ecid), sender: principalText(content.sender), paths: content.paths.map((p) => p.map(labelText).join('/')) });
+    const requestIds = new Set(
+      content.paths.filter((p) => p.length >= 2 && labelText(p[0]) === 'request_status').map((p) => toHex(p[1])),
+    );
+    if (requestIds.size > 1) throw new HttpError(400, 'Can only request a single request ID in request_status paths.');
+    for (const path of content.paths) {
+      const [head, ...rest] = path.map((l) => Uint8Array.from(l));
+      const name = head ? new TextDecoder().decode(head) : '';
+      if (name === 'time' || name === 'subnet' || name === 'canister_ranges' || name === 'api_boundary_nodes') continue;
+      if (name === 'canister') {
+        if (rest[0] && !bytesEqual(rest[0], ecid)) {
+          throw new HttpError(400, `Effective principal id in URL ${principalText(ecid)} does not match requested canister id: ${principalText(rest[0])}.`);
+        }
+        if (rest[1] && new TextDecoder().decode(rest[1]) === 'metadata' && rest[2]) {
+          this.checkMetadataAccess(ecid, new TextDecoder().decode(rest[2]), content.sender);
+        }
+        continue;
+      }
+      if (name === 'request_status' && rest[0]) {
+        const record = this.subnet.requests.get(toHex(rest[0]));
+        if (record && !bytesEqual(record.sender, content.sender)) {
+          throw new HttpError(403, 'Request IDs must be for requests signed by the caller.');
+        }
+        if (record && !bytesEqual(record.ecid, ecid)) {
+          throw new HttpError(403, `Request ID ${toHex(rest[0])} was not sent to canister ${principalText(ecid)}.`);
+        }
+        continue;
+      }
+      throw new HttpError(404, `Invalid path requested: /${path.map(labelText).join('/')}`);
+    }
+    const paths = [[utf8('time')], ...content.paths.map((p) => p.map((l) => Uint8Array.from(l)))];
+    return Cbor.encode({ certificate: certify(this.rootKey, this.stateTree(), paths) });
+  }
+
+  checkMetadataAccess(ecid, name, sender) {
+    const canister = this.subnet.canisters.get(toHex(ecid));
+    if (!canister?.module) return;
+    const section = metadataSections(decodeModule(canister.id, canister.module)).get(name);
+    if (section?.visibility === 'private' && !isController(canister, sender)) {
+      throw new HttpError(403, `Custom section ${name} can only be requested by the controllers of the canister.`);
+    }
+  }
+
+  // POST .../query
+  query(ecid, body) {
+    const parsed = parseEnvelope(body, 'query');
+    const { content, requestId } = parsed;
+    checkExpiry(content, { anonymousExempt: true });
+    authenticate(parsed);
+    this.record({ endpoint: 'query', method: content.method_name, canister: principalText(ecid), sender: principalText(content.sender) });
+    let response;
+    try {
+      if (content.canister_id.length !== 0) {
+        if (!bytesEqual(content.canister_id, ecid)) {
+          throw new HttpError(400, `Specified CanisterId ${principalText(content.canister_id)} does not match effective canister id in URL ${principalText(ecid)}`);
+        }
+        const canister = getCanister(this.subnet, content.canister_id);
+        throw reject(E.CanisterMethodNotFound, `Error from Canister ${principalText(canister.id)}: Canister has no query method '${content.method_name}'.`);
+      }
+      if (!QUERY_METHODS.has(content.method_name)) {
+        throw reject(E.CanisterMethodNotFound, `Query method ${content.method_name} not found on the management canister.`);
+      }
+      const { args, target } = admit(this.subnet, { sender: content.sender, method: content.method_name, arg: content.arg });
+      if (target && !bytesEqual(target, ecid)) {
+        throw new HttpError(400, `Specified CanisterId ${principalText(target)} does not match effective canister id in URL ${principalText(ecid)}`);
+      }
+      const arg = execute(this.subnet, { sender: content.sender, method: content.method_name, args }, {});
+      response = { status: 'replied', reply: { arg } };
+    } catch (err) {
+      if (!(err instanceof IcReject)) throw err;
+      response = { status: 'rejected', reject_code: err.rejectCode, reject_message: err.message, error_code: err.errorCode };
+    }
+    const timestamp = nowNanos();
+    const signed = hashOfMap({ ...response, timestamp, request_id: requestId });
+    const signature = ed25519.sign(concat(RESPONSE_DOMAIN, signed), this.nodeSecret);
+    return Cbor.encode({ ...response, signatures: [{ timestamp, signature, identity: this.nodeId }] });
+  }
+
+  // The certified state tree (spec: certification.md, "The system state tree").
+  stateTree() {
+    const ranges = Cbor.encode([[new Uint8Array(10), Uint8Array.from({ length: 10 }, () => 0xff)]].map(([lo, hi]) => [lo, hi]));
+    const canisters = [...this.subnet.canisters.values()].map((c) => {
+      const entries = [['controllers', Cbor.encode(c.controllers)]];
+      if (c.certifiedData.length) entries.push(['certified_data', c.certifiedData]);
+      if (c.module) {
+        entries.push(['module_hash', c.moduleHash]);
+        const sections = metadataSections(decodeModule(c.id, c.module));
+        entries.push(['metadata', subtree([...sections].map(([name, s]) => [name, s.content]))]);
+      }
+      return [c.id, subtree(entries)];
+    });
+    const requests = [...this.subnet.requests].map(([id, r]) => {
+      const entries = [['status', leaf(r.status)]];
+      if (r.status === 'replied') entries.push(['reply', r.reply]);
+      if (r.status === 'rejected') {
+        entries.push(['reject_code', leb128(r.rejectCode)], ['reject_message', leaf(r.rejectMessage)], ['error_code', leaf(r.errorCode)]);
+      }
+      return [fromHex(id), subtree(entries)];
+    });
+    return subtree([
+      ['canister', subtree(canisters)],
+      ['canister_ranges', subtree([[this.subnetId, subtree([[new Uint8Array(10), ranges]])]])],
+      ['request_status', subtree(requests)],
+      ['subnet', subtree([[this.subnetId, subtree([
+        ['canister_ranges', ranges],
+        ['node', subtree([[this.nodeId, subtree([['public_key', this.nodeKeyDer]])]])],
+        ['public_key', this.rootKey.der],
+      ])]])],
+      ['time', leb128(nowNanos())],
+    ]);
+  }
+
+  // The request log (GET /_/admin/log); callers fill in `outcome` later.
+  record(entry) {
+    this.log.push(Object.assign(entry, { time: new Date().toISOString() }));
+    if (this.log.length > 10_000) this.log.splice(0, this.log.length - 10_000);
+  }
+
+  pruneHistory() {
+    const now = nowNanos();
+    for (const [id, r] of this.subnet.requests) {
+      if (r.expiry + HISTORY_GRACE_NS < now) this.subnet.requests.delete(id);
+    }
+  }
+}
+
+const labelText = (label) => {
+  const bytes = Uint8Array.from(label);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return /^[\x20-\x7e]+$/.test(text) ? text : toHex(bytes);
+};
+
