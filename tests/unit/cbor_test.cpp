@@ -26,8 +26,9 @@ TEST(Cbor, EncodesIntegerWidths) {
 }
 
 TEST(Cbor, DecodesAndStripsSelfDescribeTag) {
-    Value v = ic::cbor::decode(hex("d9d9f7a266737461747573677265706c696564"
-                                   "6b6365727469666963617465420102"));
+    Value v =
+        ic::cbor::decode(hex("d9d9f7a266737461747573677265706c696564"
+                             "6b6365727469666963617465420102"));
     EXPECT_EQ(v.at("status").as_text(), "replied");
     EXPECT_EQ(v.at("certificate").as_bytes(), (ic::Bytes{1, 2}));
     EXPECT_EQ(v.find("missing"), nullptr);
@@ -52,14 +53,14 @@ TEST(Cbor, DecodesIndefiniteLengthItems) {
 
 TEST(Cbor, RejectsMalformedInput) {
     for (const char* bad : {
-             "",            // nothing
-             "a1",          // map without entries
-             "82 01",       // array one short
-             "0102",        // trailing item
-             "a10101",      // non-text key
-             "f93c00",      // half float
-             "f7",          // undefined
-             "ff",          // stray break
+             "",                    // nothing
+             "a1",                  // map without entries
+             "82 01",               // array one short
+             "0102",                // trailing item
+             "a10101",              // non-text key
+             "f93c00",              // half float
+             "f7",                  // undefined
+             "ff",                  // stray break
              "9b00000000ffffffff",  // array claiming 4 billion items
              "5f4101 6161ff",       // text chunk inside a byte string
              "bf6161ff",            // indefinite map ending after a key

@@ -37,8 +37,8 @@ TEST(Leb128, RoundTripsExtremes) {
         EXPECT_EQ(ic::read_uleb128(b, pos), v);
         EXPECT_EQ(pos, b.size());
     }
-    for (std::int64_t v : {std::numeric_limits<std::int64_t>::min(), std::int64_t{-65}, std::int64_t{0},
-                           std::numeric_limits<std::int64_t>::max()}) {
+    for (std::int64_t v : {std::numeric_limits<std::int64_t>::min(), std::int64_t{-65},
+                           std::int64_t{0}, std::numeric_limits<std::int64_t>::max()}) {
         ic::Bytes b = sleb(v);
         std::size_t pos = 0;
         EXPECT_EQ(ic::read_sleb128(b, pos), v);

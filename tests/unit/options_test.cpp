@@ -35,14 +35,17 @@ TEST(Flags, ParsesValuesSwitchesAndEqualsForm) {
 }
 
 TEST(Flags, RejectsUnknownFlagsMissingValuesAndStrayArguments) {
-    EXPECT_NE(usage_error([] { cli::parse_flags({"--canistr", "x"}, cli::connection_flags()); })
-                  .find("--canistr"),
+    EXPECT_NE(usage_error([] {
+                  cli::parse_flags({"--canistr", "x"}, cli::connection_flags());
+              }).find("--canistr"),
               std::string::npos);
-    EXPECT_NE(usage_error([] { cli::parse_flags({"--identity"}, cli::connection_flags()); })
-                  .find("needs a value"),
+    EXPECT_NE(usage_error([] {
+                  cli::parse_flags({"--identity"}, cli::connection_flags());
+              }).find("needs a value"),
               std::string::npos);
-    EXPECT_NE(usage_error([] { cli::parse_flags({"stray"}, cli::connection_flags()); }).find("stray"),
-              std::string::npos);
+    EXPECT_NE(
+        usage_error([] { cli::parse_flags({"stray"}, cli::connection_flags()); }).find("stray"),
+        std::string::npos);
     usage_error([] { cli::parse_flags({"--json=yes"}, cli::connection_flags()); });
 }
 
@@ -84,17 +87,19 @@ TEST(ModuleConfig, ErrorsNameTheFileAndTheField) {
     auto bad_type = write_temp("type.json", R"({"canister_id": 5})");
     EXPECT_NE(usage_error([&] { cli::read_module_config(bad_type); }).find("canister_id"),
               std::string::npos);
-    EXPECT_NE(usage_error([] { cli::read_module_config("/nonexistent/module.json"); })
-                  .find("/nonexistent/module.json"),
+    EXPECT_NE(usage_error([] {
+                  cli::read_module_config("/nonexistent/module.json");
+              }).find("/nonexistent/module.json"),
               std::string::npos);
 }
 
 TEST(Connection, FlagsOverrideTheConfig) {
-    auto path = write_temp("conn.json", R"({"name": "orbiter", "canister_id": "ryjl3-tyaaa-aaaaa-aaaba-cai",
+    auto path =
+        write_temp("conn.json", R"({"name": "orbiter", "canister_id": "ryjl3-tyaaa-aaaaa-aaaba-cai",
         "network": "local", "identity": "/a.pem"})");
-    auto flags = cli::parse_flags({"--config", path.string(), "--network", "http://127.0.0.1:9",
-                                   "--identity", "/b.pem"},
-                                  cli::connection_flags());
+    auto flags = cli::parse_flags(
+        {"--config", path.string(), "--network", "http://127.0.0.1:9", "--identity", "/b.pem"},
+        cli::connection_flags());
     auto connection = cli::resolve_connection(flags);
     EXPECT_EQ(connection.canister->to_text(), "ryjl3-tyaaa-aaaaa-aaaba-cai");
     EXPECT_EQ(connection.url, "http://127.0.0.1:9");
@@ -117,13 +122,14 @@ TEST(Connection, RootKeyDefaultsToFetchOnlyOnLoopback) {
 }
 
 TEST(Connection, RejectsBadTimeoutAndBadCanister) {
+    EXPECT_NE(
+        usage_error([] {
+            cli::resolve_connection(cli::parse_flags({"--timeout", "0"}, cli::connection_flags()));
+        }).find("--timeout"),
+        std::string::npos);
     EXPECT_NE(usage_error([] {
-                  cli::resolve_connection(cli::parse_flags({"--timeout", "0"}, cli::connection_flags()));
-              }).find("--timeout"),
-              std::string::npos);
-    EXPECT_NE(usage_error([] {
-                  cli::resolve_connection(
-                      cli::parse_flags({"--canister", "ryjl3-tyaaa-aaaaa-aaaba-caa"}, cli::connection_flags()));
+                  cli::resolve_connection(cli::parse_flags(
+                      {"--canister", "ryjl3-tyaaa-aaaaa-aaaba-caa"}, cli::connection_flags()));
               }).find("checksum"),
               std::string::npos);
 }

@@ -36,8 +36,9 @@ TEST(RequestId, MatchesSpecExampleWithoutSenderAndExpiry) {
 TEST(RequestId, HashesNestedArrays) {
     Map content{
         {"sender", Value(ic::from_hex("00000000000004D2"))},
-        {"paths", Value(Array{Value(Array{}), Value(Array{Value(ic::Bytes{})}),
-                              Value(Array{Value(ic::to_bytes("hello")), Value(ic::to_bytes("world"))})})},
+        {"paths",
+         Value(Array{Value(Array{}), Value(Array{Value(ic::Bytes{})}),
+                     Value(Array{Value(ic::to_bytes("hello")), Value(ic::to_bytes("world"))})})},
     };
     EXPECT_EQ(ic::to_hex(ic::request_id(content)),
               "97d6f297aea699aec85d3377c7643ea66db810aba5c4372fbc2082c999f452dc");

@@ -1,9 +1,17 @@
 #include "cli/commands.hpp"
 
+#include <cstdlib>
+
 #include "cli/output.hpp"
 #include "ic/agent.hpp"
 #include "ic/error.hpp"
 #include "ic/management.hpp"
+#include "juno/backup.hpp"
+#include "juno/lifecycle.hpp"
+#include "juno/restore.hpp"
+#include "juno/restore_point.hpp"
+#include "juno/snapshots.hpp"
+#include "juno/upgrade.hpp"
 
 namespace cli {
 
@@ -20,14 +28,273 @@ std::vector<FlagSpec> with_connection(std::vector<FlagSpec> extra) {
 
 const ic::Principal& require_canister(const Connection& connection) {
     if (!connection.canister) {
-        fail(ErrorKind::Usage, "no canister given: pass --canister <principal> or --config <module.json>");
+        fail(ErrorKind::Usage,
+             "no canister given: pass --canister <principal> or --config <module.json>");
     }
     return *connection.canister;
 }
 
 ic::Agent make_agent(const Connection& connection) {
-    return ic::Agent(load_identity(connection),
-                     agent_options(connection, [](const std::string& text) { Output::notice(text); }));
+    return ic::Agent(
+        load_identity(connection),
+        agent_options(connection, [](const std::string& text) { Output::notice(text); }));
+}
+
+void progress(const std::string& text) { Output::notice(text); }
+
+juno::Module module_of(const Connection& connection) {
+    juno::Module module;
+    module.canister = require_canister(connection);
+    module.name = connection.module_name;
+    if (connection.config) {
+        module.build_dir = connection.config->build_dir.value_or("");
+        module.config_path = connection.config->path.string();
+    }
+    return module;
+}
+
+rapidjson::Value snapshot_json(const juno::Snapshot& s, rapidjson::Document::AllocatorType& a) {
+    rapidjson::Value v(rapidjson::kObjectType);
+    v.AddMember("id", json_string(juno::backup_id(s), a), a);
+    v.AddMember("taken_at", json_string(juno::format_time(s.taken_at_timestamp), a), a);
+    v.AddMember("taken_at_ns", s.taken_at_timestamp, a);
+    v.AddMember("total_size", s.total_size, a);
+    return v;
+}
+
+std::string snapshot_text(const juno::Snapshot& s) {
+    return juno::backup_id(s) + "  " + juno::format_time(s.taken_at_timestamp) + "  " +
+           juno::format_size(s.total_size);
+}
+
+juno::BackupPolicy backup_policy(const ParsedFlags& flags, const Connection& connection) {
+    juno::BackupPolicy policy;
+    if (connection.config) {
+        policy.keep = connection.config->backup_keep.value_or(1);
+        policy.overwrite = connection.config->backup_overwrite.value_or(true);
+    }
+    if (auto keep = flags.get("keep")) {
+        if (keep->size() > 2 || keep->empty() ||
+            keep->find_first_not_of("0123456789") != std::string::npos || std::stoi(*keep) < 1 ||
+            std::stoi(*keep) > 10) {
+            fail(ErrorKind::Usage, "--keep must be a number from 1 to 10, got '" + *keep + "'");
+        }
+        policy.keep = static_cast<unsigned>(std::stoi(*keep));
+    }
+    if (flags.has("no-overwrite")) policy.overwrite = false;
+    if (flags.has("overwrite")) policy.overwrite = true;
+    return policy;
+}
+
+std::filesystem::path state_dir_of(const Connection& connection) {
+    if (connection.config && connection.config->state_dir) return *connection.config->state_dir;
+    return {};
+}
+
+// Runs `body` with an agent and a context for the module the flags name.
+template <typename Body>
+int with_module(const ParsedFlags& flags, Body body) {
+    Connection connection = resolve_connection(flags);
+    ic::Agent agent = make_agent(connection);
+    juno::Context context(module_of(connection), agent, progress);
+    Output out(flags.has("json"));
+    body(connection, context, out);
+    out.flush();
+    return 0;
+}
+
+int run_backup(const ParsedFlags& flags) {
+    return with_module(flags, [&](const Connection& connection, juno::Context& context,
+                                  Output& out) {
+        juno::BackupPolicy policy = backup_policy(flags, connection);
+        juno::BackupResult result = juno::backup(context, policy);
+        if (auto dir = state_dir_of(connection); !dir.empty()) {
+            juno::RestorePoint point{context.module.canister, result.snapshot,
+                                     result.outcome == juno::BackupResult::Outcome::Kept,
+                                     result.version_at_snapshot, 0};
+            juno::save_restore_point(dir, point);
+        }
+        const char* outcome = result.outcome == juno::BackupResult::Outcome::Added      ? "added"
+                              : result.outcome == juno::BackupResult::Outcome::Replaced ? "replaced"
+                                                                                        : "kept";
+        if (out.json()) {
+            auto& a = out.allocator();
+            auto& doc = out.document();
+            doc.AddMember("canister_id", json_string(context.module.canister.to_text(), a), a);
+            doc.AddMember("outcome", json_string(outcome, a), a);
+            doc.AddMember("backup", snapshot_json(result.snapshot, a), a);
+            if (result.replaced) doc.AddMember("replaced", snapshot_json(*result.replaced, a), a);
+            doc.AddMember("count", static_cast<std::uint64_t>(result.count), a);
+            doc.AddMember("keep", policy.keep, a);
+            return;
+        }
+        switch (result.outcome) {
+            case juno::BackupResult::Outcome::Added:
+                out.line("Backed up " + context.module.label() + ": " +
+                         snapshot_text(result.snapshot));
+                break;
+            case juno::BackupResult::Outcome::Replaced:
+                out.line("Backed up " + context.module.label() + ": " +
+                         snapshot_text(result.snapshot));
+                out.line("It replaced the oldest backup, " + juno::backup_id(*result.replaced) +
+                         " from " + juno::format_time(result.replaced->taken_at_timestamp) +
+                         " (keeping " + std::to_string(policy.keep) + ").");
+                break;
+            case juno::BackupResult::Outcome::Kept:
+                out.line("No new backup: " + context.module.label() + " already holds " +
+                         std::to_string(result.count) + " backup(s) (keep " +
+                         std::to_string(policy.keep) + ") and overwriting is off.");
+                out.line("Kept backup " + juno::backup_id(result.snapshot) + " from " +
+                         juno::format_time(result.snapshot.taken_at_timestamp) +
+                         "; it stays the restore point.");
+                break;
+        }
+        out.line(std::to_string(result.count) + " backup(s) now; the module is running.");
+    });
+}
+
+int run_restore(const ParsedFlags& flags) {
+    return with_module(flags, [&](const Connection&, juno::Context& context, Output& out) {
+        std::optional<std::string> id = flags.get("snapshot");
+        if (!id) {
+            if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env) id = env;
+        }
+        juno::Snapshot restored = juno::restore(context, id);
+        if (out.json()) {
+            auto& a = out.allocator();
+            out.document().AddMember("canister_id",
+                                     json_string(context.module.canister.to_text(), a), a);
+            out.document().AddMember("restored", snapshot_json(restored, a), a);
+            return;
+        }
+        out.line("Restored " + context.module.label() + " from backup " + snapshot_text(restored) +
+                 "; the module is running.");
+    });
+}
+
+int run_list(const ParsedFlags& flags) {
+    return with_module(flags, [&](const Connection&, juno::Context& context, Output& out) {
+        auto backups = juno::list_backups(context);
+        if (out.json()) {
+            auto& a = out.allocator();
+            rapidjson::Value list(rapidjson::kArrayType);
+            for (const auto& b : backups) list.PushBack(snapshot_json(b, a), a);
+            out.document().AddMember("canister_id",
+                                     json_string(context.module.canister.to_text(), a), a);
+            out.document().AddMember("backups", list, a);
+            return;
+        }
+        if (backups.empty()) {
+            out.line(context.module.label() + " has no backups.");
+            return;
+        }
+        out.line("Backups of " + context.module.label() + ", oldest first:");
+        for (const auto& b : backups) out.line("  " + snapshot_text(b));
+    });
+}
+
+int run_delete(const ParsedFlags& flags) {
+    return with_module(flags, [&](const Connection&, juno::Context& context, Output& out) {
+        std::optional<std::string> id = flags.get("snapshot");
+        if (!id && !flags.has("all")) {
+            if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env) id = env;
+        }
+        auto result = juno::delete_backups(context, id, flags.has("all"));
+        if (out.json()) {
+            auto& a = out.allocator();
+            rapidjson::Value list(rapidjson::kArrayType);
+            for (const auto& b : result.deleted) list.PushBack(snapshot_json(b, a), a);
+            out.document().AddMember("canister_id",
+                                     json_string(context.module.canister.to_text(), a), a);
+            out.document().AddMember("deleted", list, a);
+            out.document().AddMember("remaining", static_cast<std::uint64_t>(result.remaining), a);
+            return;
+        }
+        for (const auto& b : result.deleted) out.line("Deleted backup " + snapshot_text(b));
+        out.line("Deleted " + std::to_string(result.deleted.size()) + " backup(s) of " +
+                 context.module.label() + "; " + std::to_string(result.remaining) + " left.");
+    });
+}
+
+int run_start(const ParsedFlags& flags) {
+    return with_module(flags, [&](const Connection&, juno::Context& context, Output& out) {
+        juno::start_module(context);
+        if (out.json()) {
+            auto& a = out.allocator();
+            out.document().AddMember("canister_id",
+                                     json_string(context.module.canister.to_text(), a), a);
+            out.document().AddMember("status", "running", a);
+            return;
+        }
+        out.line(context.module.label() + " is running.");
+    });
+}
+
+int run_upgrade(const ParsedFlags& flags) {
+    return with_module(flags, [&](const Connection& connection, juno::Context& context,
+                                  Output& out) {
+        juno::UpgradeOptions options;
+        std::optional<std::string> wasm = flags.get("wasm");
+        if (!wasm && connection.config) wasm = connection.config->wasm;
+        if (!wasm) {
+            fail(ErrorKind::Usage,
+                 "no Wasm to install: pass --wasm <file>, or give juno_add_module a WASM argument");
+        }
+        options.wasm = *wasm;
+        std::optional<std::string> arg = flags.get("arg-file");
+        if (!arg && connection.config) arg = connection.config->install_arg_file;
+        if (arg) options.install_arg = *arg;
+        options.backup_policy = backup_policy(flags, connection);
+        options.backup_first =
+            connection.config ? connection.config->backup_before_upgrade.value_or(true) : true;
+        if (flags.has("no-backup")) options.backup_first = false;
+        options.state_dir = state_dir_of(connection);
+        juno::UpgradeResult result = juno::upgrade(context, options);
+
+        const char* outcome =
+            result.outcome == juno::UpgradeResult::Outcome::Unchanged   ? "unchanged"
+            : result.outcome == juno::UpgradeResult::Outcome::Installed ? "installed"
+                                                                        : "upgraded";
+        if (out.json()) {
+            auto& a = out.allocator();
+            auto& doc = out.document();
+            doc.AddMember("canister_id", json_string(context.module.canister.to_text(), a), a);
+            doc.AddMember("outcome", json_string(outcome, a), a);
+            doc.AddMember("module_hash", json_string(ic::to_hex(result.module_hash), a), a);
+            if (result.previous_hash) {
+                doc.AddMember("previous_module_hash",
+                              json_string(ic::to_hex(*result.previous_hash), a), a);
+            } else {
+                doc.AddMember("previous_module_hash", rapidjson::Value(), a);
+            }
+            doc.AddMember("chunked", result.chunked, a);
+            doc.AddMember("chunks_uploaded", static_cast<std::uint64_t>(result.chunks_uploaded), a);
+            doc.AddMember("chunks_reused", static_cast<std::uint64_t>(result.chunks_reused), a);
+            if (result.restore_point) {
+                doc.AddMember("restore_point", snapshot_json(*result.restore_point, a), a);
+            } else {
+                doc.AddMember("restore_point", rapidjson::Value(), a);
+            }
+            return;
+        }
+        std::string hash = ic::to_hex(result.module_hash);
+        if (result.outcome == juno::UpgradeResult::Outcome::Unchanged) {
+            out.line(context.module.label() + " already runs module " + hash +
+                     "; nothing to upgrade.");
+            return;
+        }
+        out.line((result.outcome == juno::UpgradeResult::Outcome::Installed ? "Installed "
+                                                                            : "Upgraded ") +
+                 context.module.label() + " to module " + hash + "; it is running.");
+        if (result.chunked) {
+            out.line("Uploaded " + std::to_string(result.chunks_uploaded) + " chunk(s), reused " +
+                     std::to_string(result.chunks_reused) + ".");
+        }
+        if (result.restore_point) {
+            out.line("Restore point: backup " + snapshot_text(*result.restore_point) +
+                     " (restore with: " + context.module.command_for("restore") + ")");
+        }
+    });
 }
 
 int run_status(const ParsedFlags& flags) {
@@ -45,10 +312,13 @@ int run_status(const ParsedFlags& flags) {
         doc.AddMember("canister_id", json_string(canister.to_text(), a), a);
         doc.AddMember("status", json_string(ic::management::to_string(status.status), a), a);
         doc.AddMember("version", status.version, a);
-        if (status.module_hash) doc.AddMember("module_hash", json_string(hash, a), a);
-        else doc.AddMember("module_hash", rapidjson::Value(), a);
+        if (status.module_hash)
+            doc.AddMember("module_hash", json_string(hash, a), a);
+        else
+            doc.AddMember("module_hash", rapidjson::Value(), a);
         rapidjson::Value controllers(rapidjson::kArrayType);
-        for (const auto& c : status.controllers) controllers.PushBack(json_string(c.to_text(), a), a);
+        for (const auto& c : status.controllers)
+            controllers.PushBack(json_string(c.to_text(), a), a);
         doc.AddMember("controllers", controllers, a);
         // Cycles and memory are nats that can exceed what JSON numbers carry exactly.
         doc.AddMember("cycles", json_string(status.cycles.to_string(), a), a);
@@ -59,8 +329,9 @@ int run_status(const ParsedFlags& flags) {
             if (!controllers.empty()) controllers += ", ";
             controllers += c.to_text();
         }
-        out.row("canister", canister.to_text() +
-                                (connection.module_name.empty() ? "" : " (" + connection.module_name + ")"));
+        out.row("canister",
+                canister.to_text() +
+                    (connection.module_name.empty() ? "" : " (" + connection.module_name + ")"));
         out.row("status", ic::management::to_string(status.status));
         out.row("module hash", status.module_hash ? hash : "(no module installed)");
         out.row("version", std::to_string(status.version));
@@ -76,6 +347,31 @@ int run_status(const ParsedFlags& flags) {
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
+        {"backup", "stop the module, take a backup (snapshot), start it again",
+         with_connection(
+             {{"keep", true, "<n>", "backups to keep, 1 to 10 (default 1)"},
+              {"no-overwrite", false, "", "never replace an existing backup"},
+              {"overwrite", false, "", "replace the oldest backup when full (default)"}}),
+         run_backup},
+        {"restore", "stop the module, load a backup (the newest by default), start it again",
+         with_connection({{"snapshot", true, "<id>", "the backup to load (hex; default: newest)"}}),
+         run_restore},
+        {"upgrade", "install a new module version (backing up first), start it again",
+         with_connection(
+             {{"wasm", true, "<file>", "the Wasm or gzipped Wasm to install"},
+              {"arg-file", true, "<file>", "Candid bytes passed to the upgrade"},
+              {"no-backup", false, "", "do not back the module up first"},
+              {"keep", true, "<n>", "backups to keep, 1 to 10 (default 1)"},
+              {"no-overwrite", false, "", "never replace an existing backup"},
+              {"overwrite", false, "", "replace the oldest backup when full (default)"}}),
+         run_upgrade},
+        {"list", "list the module's backups", with_connection({}), run_list},
+        {"delete", "delete one backup, or all of them",
+         with_connection({{"snapshot", true, "<id>", "the backup to delete (hex)"},
+                          {"all", false, "", "delete every backup of the module"}}),
+         run_delete},
+        {"start", "start the module (after a failure left it stopped)", with_connection({}),
+         run_start},
         {"status", "print a module's run status, module hash, version and controllers",
          with_connection({}), run_status},
     };

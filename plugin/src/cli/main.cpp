@@ -24,8 +24,8 @@ void print_command_help(const cli::Command& command) {
     std::cout << "usage: juno-helper " << command.name << " [flags]\n\n"
               << command.summary << "\n\nflags:\n";
     for (const auto& flag : command.flags) {
-        std::string left = std::string("--") + flag.name + (flag.takes_value ? " " : "") +
-                           flag.value_name;
+        std::string left =
+            std::string("--") + flag.name + (flag.takes_value ? " " : "") + flag.value_name;
         std::cout << "  " << left << std::string(left.size() < 28 ? 28 - left.size() : 1, ' ')
                   << flag.help << '\n';
     }
@@ -57,12 +57,15 @@ int main(int argc, char** argv) {
             }
             return command.run(cli::parse_flags(rest, command.flags));
         }
-        throw ic::Error(ic::ErrorKind::Usage, "unknown command '" + args[0] + "'; run 'juno-helper --help'");
+        throw ic::Error(ic::ErrorKind::Usage,
+                        "unknown command '" + args[0] + "'; run 'juno-helper --help'");
     } catch (const ic::Error& error) {
         cli::Output::error(error, json);
         return ic::exit_code(error.kind());
     } catch (const std::exception& error) {
-        cli::Output::error(ic::Error(ic::ErrorKind::Protocol, std::string("internal error: ") + error.what()), json);
+        cli::Output::error(
+            ic::Error(ic::ErrorKind::Protocol, std::string("internal error: ") + error.what()),
+            json);
         return 1;
     }
 }

@@ -58,7 +58,8 @@ ParsedFlags parse_flags(const std::vector<std::string>& args, const std::vector<
                 out.values[name] = *inline_value;
             } else {
                 if (i + 1 >= args.size()) {
-                    fail(ErrorKind::Usage, "flag '--" + name + "' needs a value " + spec->value_name);
+                    fail(ErrorKind::Usage,
+                         "flag '--" + name + "' needs a value " + spec->value_name);
                 }
                 out.values[name] = args[++i];
             }
@@ -112,6 +113,8 @@ ModuleConfig read_module_config(const std::filesystem::path& path) {
     config.root_key = string_field(doc, "root_key", path);
     config.wasm = string_field(doc, "wasm", path);
     config.install_arg_file = string_field(doc, "install_arg_file", path);
+    config.state_dir = string_field(doc, "state_dir", path);
+    config.build_dir = string_field(doc, "build_dir", path);
     if (auto it = doc.FindMember("backup"); it != doc.MemberEnd()) {
         if (!it->value.IsObject()) config_error(path, "'backup' must be an object");
         const auto& backup = it->value;
@@ -122,8 +125,15 @@ ModuleConfig read_module_config(const std::filesystem::path& path) {
             config.backup_keep = keep->value.GetUint();
         }
         if (auto overwrite = backup.FindMember("overwrite"); overwrite != backup.MemberEnd()) {
-            if (!overwrite->value.IsBool()) config_error(path, "'backup.overwrite' must be true or false");
+            if (!overwrite->value.IsBool())
+                config_error(path, "'backup.overwrite' must be true or false");
             config.backup_overwrite = overwrite->value.GetBool();
+        }
+        if (auto before = backup.FindMember("before_upgrade"); before != backup.MemberEnd()) {
+            if (!before->value.IsBool()) {
+                config_error(path, "'backup.before_upgrade' must be true or false");
+            }
+            config.backup_before_upgrade = before->value.GetBool();
         }
     }
     return config;
@@ -133,7 +143,8 @@ std::string resolve_network_url(const std::string& network) {
     if (network == "ic") return "https://icp-api.io";
     if (network == "local") return "http://127.0.0.1:5987";
     if (network.find("://") == std::string::npos) {
-        fail(ErrorKind::Usage, "network '" + network + "' is not ic, local or a URL such as http://127.0.0.1:4943");
+        fail(ErrorKind::Usage,
+             "network '" + network + "' is not ic, local or a URL such as http://127.0.0.1:4943");
     }
     return network;
 }
@@ -148,6 +159,7 @@ Connection resolve_connection(const ParsedFlags& flags) {
         if (config.network) connection.network = *config.network;
         if (config.root_key) connection.root_key = *config.root_key;
         if (config.identity) connection.identity = *config.identity;
+        connection.config = std::move(config);
     }
     if (auto v = flags.get("canister")) canister = *v;
     if (auto v = flags.get("network")) connection.network = *v;
@@ -157,7 +169,8 @@ Connection resolve_connection(const ParsedFlags& flags) {
         unsigned seconds = 0;
         auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), seconds);
         if (ec != std::errc() || end != v->data() + v->size() || seconds == 0 || seconds > 3600) {
-            fail(ErrorKind::Usage, "--timeout must be a number of seconds from 1 to 3600, got '" + *v + "'");
+            fail(ErrorKind::Usage,
+                 "--timeout must be a number of seconds from 1 to 3600, got '" + *v + "'");
         }
         connection.timeout = std::chrono::seconds(seconds);
     }

@@ -14,7 +14,7 @@
 namespace cli {
 
 struct FlagSpec {
-    const char* name;        // without the leading "--"
+    const char* name;  // without the leading "--"
     bool takes_value;
     const char* value_name;  // for --help
     const char* help;
@@ -32,17 +32,6 @@ struct ParsedFlags {
 // Throws ic::Error (Usage) for unknown flags, missing values and stray arguments.
 ParsedFlags parse_flags(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs);
 
-// Everything needed to reach a module: from --config, then overridden by flags.
-struct Connection {
-    std::optional<ic::Principal> canister;
-    std::string network = "ic";  // as the user wrote it
-    std::string url;             // resolved scheme://host[:port]
-    std::string root_key = "";   // "ic", "fetch", hex, or "" for the default
-    std::optional<std::filesystem::path> identity;
-    std::chrono::seconds timeout{300};
-    std::string module_name;     // from the config, for messages
-};
-
 // The module config written by juno_add_module (JSON). Throws ic::Error (Usage) naming the
 // file and the field on any problem.
 struct ModuleConfig {
@@ -55,10 +44,25 @@ struct ModuleConfig {
     std::optional<std::string> root_key;
     std::optional<std::string> wasm;
     std::optional<std::string> install_arg_file;
+    std::optional<std::string> state_dir;
+    std::optional<std::string> build_dir;
     std::optional<unsigned> backup_keep;
     std::optional<bool> backup_overwrite;
+    std::optional<bool> backup_before_upgrade;
 };
 ModuleConfig read_module_config(const std::filesystem::path& path);
+
+// Everything needed to reach a module: from --config, then overridden by flags.
+struct Connection {
+    std::optional<ic::Principal> canister;
+    std::string network = "ic";  // as the user wrote it
+    std::string url;             // resolved scheme://host[:port]
+    std::string root_key = "";   // "ic", "fetch", hex, or "" for the default
+    std::optional<std::filesystem::path> identity;
+    std::chrono::seconds timeout{300};
+    std::string module_name;  // from the config, for messages
+    std::optional<ModuleConfig> config;
+};
 
 Connection resolve_connection(const ParsedFlags& flags);
 std::string resolve_network_url(const std::string& network);

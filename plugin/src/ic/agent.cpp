@@ -52,10 +52,20 @@ std::string leaf_text(const HashTree::LookupResult& r) {
 }  // namespace
 
 Agent::Agent(Identity identity, AgentOptions options)
-    : identity_(std::move(identity)), options_(std::move(options)),
+    : identity_(std::move(identity)),
+      options_(std::move(options)),
       transport_(options_.url, options_.transport) {
     if (options_.root_key.kind == RootKeySource::Kind::Given) root_key_ = options_.root_key.der;
     if (options_.root_key.kind == RootKeySource::Kind::Mainnet) root_key_ = mainnet_root_key();
+}
+
+Agent Agent::fork() const {
+    Agent copy(identity_, options_);
+    copy.root_key_ = root_key_;
+    copy.clock_offset_ns_ = clock_offset_ns_;
+    copy.v4_call_supported_ = v4_call_supported_;
+    copy.v3_read_state_supported_ = v3_read_state_supported_;
+    return copy;
 }
 
 void Agent::notice(const std::string& text) const {
@@ -75,7 +85,8 @@ std::uint64_t Agent::now_ns() const {
 }
 
 std::uint64_t Agent::next_expiry() const {
-    std::uint64_t expiry = now_ns() + static_cast<std::uint64_t>(options_.ingress_expiry.count()) * ns_per_second;
+    std::uint64_t expiry =
+        now_ns() + static_cast<std::uint64_t>(options_.ingress_expiry.count()) * ns_per_second;
     // Rounding down to the minute keeps retried requests identical (same request id) when they
     // are signed again within the same minute; it leaves at least ttl - 1 minute of validity.
     if (options_.ingress_expiry.count() > 90) expiry -= expiry % ns_per_minute;
@@ -93,7 +104,8 @@ Bytes Agent::sign_envelope(cbor::Map content, Hash* request_id_out) {
     return cbor::encode(cbor::Value(std::move(envelope)));
 }
 
-Agent::Call Agent::sign_call(const Principal& canister_id, const std::string& method, const Bytes& arg) {
+Agent::Call Agent::sign_call(const Principal& canister_id, const std::string& method,
+                             const Bytes& arg) {
     cbor::Map content{
         {"request_type", cbor::Value("call")},
         {"sender", cbor::Value(identity_.sender().bytes())},
@@ -202,7 +214,8 @@ Certificate Agent::read_state(const Principal& effective_canister_id,
     }
     if (response.status != 200) {
         fail(response.status >= 500 ? ErrorKind::Network : ErrorKind::Rejected,
-             "read_state failed with HTTP " + std::to_string(response.status) + ": " + text_of(response));
+             "read_state failed with HTTP " + std::to_string(response.status) + ": " +
+                 text_of(response));
     }
     cbor::Value reply = cbor::decode(response.body);
     return check(reply.at("certificate").as_bytes("certificate"), effective_canister_id);
@@ -215,7 +228,8 @@ Bytes Agent::poll(const Principal& effective_canister_id, const Hash& request_id
     Bytes rid(request_id.begin(), request_id.end());
     while (true) {
         std::this_thread::sleep_for(delay);
-        Certificate certificate = read_state(effective_canister_id, {{label("request_status"), rid}});
+        Certificate certificate =
+            read_state(effective_canister_id, {{label("request_status"), rid}});
         if (auto reply = outcome(certificate, request_id)) return *reply;
         if (steady_clock::now() >= deadline) {
             fail(ErrorKind::Network, "no outcome for request " + to_hex(request_id) + " after " +
@@ -257,7 +271,8 @@ Bytes Agent::update(const Principal& canister_id, const Principal& effective_can
             if (!status) throw reject_from(reply);  // v2: a non-replicated rejection
             const std::string& state = status->as_text("status");
             if (state == "non_replicated_rejection") throw reject_from(reply);
-            if (state != "replied") fail(ErrorKind::Protocol, "unknown call status '" + state + "'");
+            if (state != "replied")
+                fail(ErrorKind::Protocol, "unknown call status '" + state + "'");
             Certificate certificate =
                 check(reply.at("certificate").as_bytes("certificate"), effective_canister_id);
             if (auto bytes = outcome(certificate, call.request_id)) return *bytes;

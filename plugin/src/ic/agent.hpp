@@ -49,6 +49,9 @@ public:
     Certificate read_state(const Principal& effective_canister_id,
                            const std::vector<std::vector<Bytes>>& paths);
 
+    // A second agent for another thread: same identity, root key and clock, its own connection.
+    Agent fork() const;
+
     const Identity& identity() const { return identity_; }
     const Bytes& root_key();
     const std::string& url() const { return transport_.base_url(); }

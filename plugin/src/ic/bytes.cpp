@@ -29,7 +29,8 @@ std::string to_hex(ByteView bytes) {
 Bytes from_hex(std::string_view hex) {
     if (hex.starts_with("0x") || hex.starts_with("0X")) hex.remove_prefix(2);
     if (hex.size() % 2 != 0) {
-        fail(ErrorKind::Usage, "'" + std::string(hex) + "' is not hexadecimal: odd number of digits");
+        fail(ErrorKind::Usage,
+             "'" + std::string(hex) + "' is not hexadecimal: odd number of digits");
     }
     Bytes out;
     out.reserve(hex.size() / 2);
@@ -55,22 +56,32 @@ std::string RejectError::describe(std::uint64_t code, const std::string& message
 
 int exit_code(ErrorKind kind) {
     switch (kind) {
-        case ErrorKind::Usage: return 2;
-        case ErrorKind::Rejected: return 3;
-        case ErrorKind::Network: return 4;
-        case ErrorKind::Protocol: return 5;
-        case ErrorKind::Verification: return 6;
+        case ErrorKind::Usage:
+            return 2;
+        case ErrorKind::Rejected:
+            return 3;
+        case ErrorKind::Network:
+            return 4;
+        case ErrorKind::Protocol:
+            return 5;
+        case ErrorKind::Verification:
+            return 6;
     }
     return 1;
 }
 
 const char* to_string(ErrorKind kind) {
     switch (kind) {
-        case ErrorKind::Usage: return "usage";
-        case ErrorKind::Rejected: return "rejected";
-        case ErrorKind::Network: return "network";
-        case ErrorKind::Protocol: return "protocol";
-        case ErrorKind::Verification: return "verification";
+        case ErrorKind::Usage:
+            return "usage";
+        case ErrorKind::Rejected:
+            return "rejected";
+        case ErrorKind::Network:
+            return "network";
+        case ErrorKind::Protocol:
+            return "protocol";
+        case ErrorKind::Verification:
+            return "verification";
     }
     return "unknown";
 }

@@ -20,11 +20,13 @@ namespace ic::candid {
 
 // ---- types ------------------------------------------------------------------------------------
 
+// clang-format off
 enum class Kind {
     Null, Bool, Nat, Int, Nat8, Nat16, Nat32, Nat64, Int8, Int16, Int32, Int64,
     Float32, Float64, Text, Reserved, Empty, Principal,
     Opt, Vec, Record, Variant,
 };
+// clang-format on
 
 struct Type;
 using TypePtr = std::shared_ptr<const Type>;
@@ -50,13 +52,18 @@ TypePtr bool_();
 TypePtr nat();
 TypePtr int_();
 TypePtr nat8();
+TypePtr nat16();
+TypePtr nat32();
 TypePtr nat64();
+TypePtr int8();
+TypePtr int16();
 TypePtr int32();
 TypePtr int64();
 TypePtr float32();
 TypePtr float64();
 TypePtr text();
 TypePtr reserved();
+TypePtr empty();
 TypePtr principal();
 TypePtr blob();  // vec nat8
 TypePtr opt(TypePtr inner);
@@ -101,12 +108,13 @@ public:
                                  std::vector<VariantValue> /*one element*/>;
 
     Value() = default;  // null
-    static Value null() { return Value(); }
+    static Value null();
     static Value reserved();
     static Value boolean(bool v);
     static Value nat(std::uint64_t v);
-    static Value nat(BigInt v);
+    static Value nat(BigInt v);  // throws when negative
     static Value int_(std::int64_t v);
+    static Value int_(BigInt v);
     static Value fixed_nat(std::uint64_t v);  // nat8/16/32/64: the width comes from the type
     static Value fixed_int(std::int64_t v);   // int8/16/32/64
     static Value float32(float v);
@@ -119,7 +127,13 @@ public:
     static Value vec(std::vector<Value> items);
     // Fields by name; sorted by id here.
     static Value record(std::vector<std::pair<std::string, Value>> fields);
-    static Value variant(std::string_view name, Value v = Value());
+    // Overloads rather than a default argument: Value is incomplete here, and clang instantiates
+    // a default argument's construction at the end of the class.
+    static Value variant(std::string_view name);  // a case without data (null)
+    static Value variant(std::string_view name, Value v);
+    // By field id, for fields known only by number (what decoding produces).
+    static Value from_record(Record fields);  // must be sorted by id, without duplicates
+    static Value from_variant(std::uint32_t id, Value v);
 
     // ---- access (each throws ic::Error (Protocol) naming what was expected) ----
     bool is_null() const;
@@ -129,10 +143,11 @@ public:
     const BigInt& as_bigint() const;
     const std::string& as_text() const;
     const Principal& as_principal() const;
-    const Bytes& as_blob() const;              // vec nat8
-    std::vector<Value> as_vec() const;         // any vec (blob items become nat8 values)
+    const Bytes& as_blob() const;       // vec nat8
+    std::vector<Value> as_vec() const;  // any vec (blob items become nat8 values)
     std::size_t vec_size() const;
-    // opt: nullptr when null (also accepts null and reserved as "absent", per opt subtyping).
+    // opt: nullptr when none (also accepts null and reserved as "absent", per opt subtyping). Any
+    // other value is returned as itself, as Candid lets a `t` stand where an `opt t` is expected.
     const Value* as_opt() const;
     // Record field by name: nullptr when absent.
     const Value* find(std::string_view name) const;
@@ -158,24 +173,33 @@ struct VariantValue {
     bool operator==(const VariantValue&) const = default;
 };
 
+// Out of the class: building a Value instantiates its storage, which needs VariantValue complete.
+inline Value Value::null() { return Value(); }
+
 struct Arg {
     TypePtr type;
     Value value;
 };
 
 // "DIDL" + type table + argument types + values. Throws ic::Error (Protocol) when a value does
-// not match its type (a missing record field, an unknown variant case).
+// not match its type (a missing or extra record field, an unknown variant case, a wrong kind, a
+// number out of range). Integer kinds accept any integer value that fits: nat, fixed_nat or
+// fixed_int for a nat64 and so on. Identical composite types share one table entry.
 Bytes encode(const std::vector<Arg>& args);
 
 struct DecodeLimits {
     std::size_t max_depth = 64;
-    // Bounds the work of decoding vectors of zero-sized values (vec null and the like).
+    // Every decoded value (a vector item, a record field, a blob or text as a whole) counts, so
+    // values that take no bytes (vec null, recursive records) cannot make the work run away.
     std::size_t max_elements = 1 << 22;
 };
 
 // Decodes a message against the type table it carries. Throws ic::Error (Protocol) on anything
-// malformed: bad magic, bad LEB128, type-table indexes out of range, unsorted or duplicate field
-// ids, invalid UTF-8, bad principals, truncated values, trailing bytes.
+// malformed: bad magic, bad LEB128 (truncated, or wider than 64 bits where a count, index or
+// id is read), type-table indexes out of range, unsorted or duplicate field ids, invalid
+// UTF-8, bad principals, truncated values, trailing bytes, limits exceeded. As the Candid test
+// suite requires, zero-padded LEB128 (80 00 for 0) is accepted; func and service types are not
+// (no method used here has them).
 std::vector<Value> decode(ByteView bytes, DecodeLimits limits = {});
 
 }  // namespace ic::candid

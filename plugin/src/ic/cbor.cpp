@@ -270,6 +270,14 @@ Value decode(ByteView bytes, DecodeLimits limits) {
     Builder builder(bytes.size(), limits);
     std::size_t pos = 0;
     while (pos < bytes.size() && !builder.failed()) {
+        // libcbor 0.8 refuses the one-byte heads of tags 6..20 (0xc6..0xd4) as "unassigned",
+        // although RFC 8949 allows them and it accepts the same tags with longer heads; our own
+        // encoder writes them. Decoding them here keeps both forms, and the round trip, equal.
+        if (bytes[pos] >= 0xc6 && bytes[pos] <= 0xd4) {
+            on_tag(&builder, bytes[pos] - 0xc0u);
+            ++pos;
+            continue;
+        }
         cbor_decoder_result r =
             cbor_stream_decode(bytes.data() + pos, bytes.size() - pos, &callbacks, &builder);
         if (r.status == CBOR_DECODER_NEDATA) {

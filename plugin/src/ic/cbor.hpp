@@ -30,18 +30,20 @@ struct Tagged;
 
 class Value {
 public:
-    using Storage = std::variant<Null, bool, std::uint64_t, Negative, Bytes, std::string, Array, Map,
-                                 std::vector<Tagged>>;
+    using Storage = std::variant<Null, bool, std::uint64_t, Negative, Bytes, std::string, Array,
+                                 Map, std::vector<Tagged>>;
 
+    // Defined below Tagged: constructing the variant needs every alternative complete (clang
+    // with libstdc++ refuses them here).
     Value() = default;
-    Value(std::uint64_t v) : storage_(v) {}
-    Value(bool v) : storage_(v) {}
-    Value(Negative v) : storage_(v) {}
-    Value(Bytes v) : storage_(std::move(v)) {}
-    Value(std::string v) : storage_(std::move(v)) {}
-    Value(const char* v) : storage_(std::string(v)) {}
-    Value(Array v) : storage_(std::move(v)) {}
-    Value(Map v) : storage_(std::move(v)) {}
+    Value(std::uint64_t v);
+    Value(bool v);
+    Value(Negative v);
+    Value(Bytes v);
+    Value(std::string v);
+    Value(const char* v);
+    Value(Array v);
+    Value(Map v);
     static Value tagged(std::uint64_t tag, Value inner);
 
     bool is_null() const { return std::holds_alternative<Null>(storage_); }
@@ -78,6 +80,15 @@ struct Tagged {
     Value value;
     bool operator==(const Tagged&) const = default;
 };
+
+inline Value::Value(std::uint64_t v) : storage_(v) {}
+inline Value::Value(bool v) : storage_(v) {}
+inline Value::Value(Negative v) : storage_(v) {}
+inline Value::Value(Bytes v) : storage_(std::move(v)) {}
+inline Value::Value(std::string v) : storage_(std::move(v)) {}
+inline Value::Value(const char* v) : storage_(std::string(v)) {}
+inline Value::Value(Array v) : storage_(std::move(v)) {}
+inline Value::Value(Map v) : storage_(std::move(v)) {}
 
 constexpr std::uint64_t self_describe_tag = 55799;
 

@@ -33,7 +33,7 @@ struct TrustAnchor {
 
 // A certificate that has passed `Certificate::verify`; values are read only from these.
 class Certificate {
-  public:
+public:
     // Parses (strictly) and checks the certificate against `anchor` before anything can be read:
     // the signature seam `verify_signature`, then freshness: /time must be revealed, at most
     // max_age_ns behind now_ns and at most 5 minutes ahead of it. Throws ic::Error (Protocol) for
@@ -48,7 +48,7 @@ class Certificate {
         return data_.tree.lookup(path);
     }
 
-  private:
+private:
     explicit Certificate(CertificateData data, std::uint64_t time_ns)
         : data_(std::move(data)), time_ns_(time_ns) {}
     CertificateData data_;

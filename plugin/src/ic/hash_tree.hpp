@@ -16,7 +16,7 @@
 namespace ic {
 
 class HashTree {
-  public:
+public:
     enum class NodeKind { Empty, Fork, Labeled, Leaf, Pruned };
 
     // From the CBOR form [0] | [1,l,r] | [2,label,t] | [3,value] | [4,hash]. Throws ic::Error
@@ -53,7 +53,7 @@ class HashTree {
 
     NodeKind kind() const { return kind_; }
 
-  private:
+private:
     static HashTree parse(const cbor::Value& value, std::size_t depth, std::size_t max_depth);
     void check_well_formed() const;
     // The spec's flatten_forks: the labeled, leaf and pruned nodes that forks join, in order.

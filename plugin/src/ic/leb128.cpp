@@ -47,10 +47,12 @@ std::int64_t read_sleb128(ByteView in, std::size_t& pos) {
         if (pos >= in.size()) fail(ErrorKind::Protocol, "truncated SLEB128 number");
         if (shift >= 70) fail(ErrorKind::Protocol, "SLEB128 number exceeds 64 bits");
         byte = in[pos++];
-        if (shift < 64) result |= static_cast<std::int64_t>(static_cast<std::uint64_t>(byte & 0x7f) << shift);
+        if (shift < 64)
+            result |= static_cast<std::int64_t>(static_cast<std::uint64_t>(byte & 0x7f) << shift);
         shift += 7;
     } while (byte & 0x80);
-    if (shift < 64 && (byte & 0x40)) result |= static_cast<std::int64_t>(~std::uint64_t{0} << shift);
+    if (shift < 64 && (byte & 0x40))
+        result |= static_cast<std::int64_t>(~std::uint64_t{0} << shift);
     return result;
 }
 

@@ -24,9 +24,12 @@ c::TypePtr install_mode_type() {
 
 c::Value install_mode_value(InstallMode mode) {
     switch (mode) {
-        case InstallMode::Install: return c::Value::variant("install");
-        case InstallMode::Reinstall: return c::Value::variant("reinstall");
-        case InstallMode::Upgrade: return c::Value::variant("upgrade", c::Value::none());
+        case InstallMode::Install:
+            return c::Value::variant("install");
+        case InstallMode::Reinstall:
+            return c::Value::variant("reinstall");
+        case InstallMode::Upgrade:
+            return c::Value::variant("upgrade", c::Value::none());
     }
     fail(ErrorKind::Usage, "unknown install mode");
 }
@@ -94,9 +97,12 @@ Hash hash_from(const c::Value& record) {
 
 const char* to_string(CanisterRunState state) {
     switch (state) {
-        case CanisterRunState::Running: return "running";
-        case CanisterRunState::Stopping: return "stopping";
-        case CanisterRunState::Stopped: return "stopped";
+        case CanisterRunState::Running:
+            return "running";
+        case CanisterRunState::Stopping:
+            return "stopping";
+        case CanisterRunState::Stopped:
+            return "stopped";
     }
     return "unknown";
 }
@@ -157,7 +163,8 @@ Bytes take_canister_snapshot_arg(const Principal& canister_id,
                               {"sender_canister_version", c::t::opt(c::t::nat64())}});
     auto value = c::Value::record(
         {{"canister_id", c::Value::principal(canister_id)},
-         {"replace_snapshot", replace_snapshot ? c::Value::some(blob(*replace_snapshot)) : c::Value::none()},
+         {"replace_snapshot",
+          replace_snapshot ? c::Value::some(blob(*replace_snapshot)) : c::Value::none()},
          {"uninstall_code", c::Value::none()},
          {"sender_canister_version", c::Value::none()}});
     return c::encode({{type, value}});
@@ -175,8 +182,8 @@ Bytes load_canister_snapshot_arg(const Principal& canister_id, const Bytes& snap
 
 Bytes delete_canister_snapshot_arg(const Principal& canister_id, const Bytes& snapshot_id) {
     auto type = c::t::record({{"canister_id", c::t::principal()}, {"snapshot_id", c::t::blob()}});
-    auto value = c::Value::record({{"canister_id", c::Value::principal(canister_id)},
-                                   {"snapshot_id", blob(snapshot_id)}});
+    auto value = c::Value::record(
+        {{"canister_id", c::Value::principal(canister_id)}, {"snapshot_id", blob(snapshot_id)}});
     return c::encode({{type, value}});
 }
 
@@ -212,10 +219,14 @@ CanisterStatus decode_canister_status(ByteView reply) {
     const c::Value& v = single_value(c::decode(reply), "canister_status");
     CanisterStatus out;
     const c::Value& status = v.at("status");
-    if (status.is_variant("running")) out.status = CanisterRunState::Running;
-    else if (status.is_variant("stopping")) out.status = CanisterRunState::Stopping;
-    else if (status.is_variant("stopped")) out.status = CanisterRunState::Stopped;
-    else fail(ErrorKind::Protocol, "canister_status reports an unknown status");
+    if (status.is_variant("running"))
+        out.status = CanisterRunState::Running;
+    else if (status.is_variant("stopping"))
+        out.status = CanisterRunState::Stopping;
+    else if (status.is_variant("stopped"))
+        out.status = CanisterRunState::Stopped;
+    else
+        fail(ErrorKind::Protocol, "canister_status reports an unknown status");
     if (const c::Value* version = v.find("version")) out.version = version->as_u64();
     if (const c::Value* hash = v.opt_field("module_hash")) out.module_hash = hash->as_blob();
     for (const auto& p : v.at("settings").at("controllers").as_vec()) {
@@ -261,7 +272,8 @@ void decode_empty(ByteView reply) {
 
 // ---- calls ----
 
-Bytes ManagementCanister::update(const Principal& effective_canister, const char* method, Bytes arg) {
+Bytes ManagementCanister::update(const Principal& effective_canister, const char* method,
+                                 Bytes arg) {
     return agent_.update(Principal::management(), effective_canister, method, arg);
 }
 
@@ -294,7 +306,8 @@ void ManagementCanister::clear_chunk_store(const Principal& canister) {
 }
 
 void ManagementCanister::install_chunked_code(const InstallChunkedCode& args) {
-    decode_empty(update(args.target_canister, "install_chunked_code", install_chunked_code_arg(args)));
+    decode_empty(
+        update(args.target_canister, "install_chunked_code", install_chunked_code_arg(args)));
 }
 
 Snapshot ManagementCanister::take_canister_snapshot(const Principal& canister,
@@ -303,7 +316,8 @@ Snapshot ManagementCanister::take_canister_snapshot(const Principal& canister,
                                   take_canister_snapshot_arg(canister, replace_snapshot)));
 }
 
-void ManagementCanister::load_canister_snapshot(const Principal& canister, const Bytes& snapshot_id) {
+void ManagementCanister::load_canister_snapshot(const Principal& canister,
+                                                const Bytes& snapshot_id) {
     decode_empty(update(canister, "load_canister_snapshot",
                         load_canister_snapshot_arg(canister, snapshot_id)));
 }
@@ -312,7 +326,8 @@ std::vector<Snapshot> ManagementCanister::list_canister_snapshots(const Principa
     return decode_snapshots(update(canister, "list_canister_snapshots", canister_id_arg(canister)));
 }
 
-void ManagementCanister::delete_canister_snapshot(const Principal& canister, const Bytes& snapshot_id) {
+void ManagementCanister::delete_canister_snapshot(const Principal& canister,
+                                                  const Bytes& snapshot_id) {
     decode_empty(update(canister, "delete_canister_snapshot",
                         delete_canister_snapshot_arg(canister, snapshot_id)));
 }
@@ -321,8 +336,9 @@ Principal ManagementCanister::provisional_create_canister_with_cycles(
     std::optional<std::uint64_t> amount, const std::vector<Principal>& controllers) {
     // Creation may be routed through any canister id; the management canister's own id is the
     // customary choice on local replicas.
-    return decode_create_canister(update(Principal::management(), "provisional_create_canister_with_cycles",
-                                         provisional_create_canister_with_cycles_arg(amount, controllers)));
+    return decode_create_canister(
+        update(Principal::management(), "provisional_create_canister_with_cycles",
+               provisional_create_canister_with_cycles_arg(amount, controllers)));
 }
 
 }  // namespace ic::management

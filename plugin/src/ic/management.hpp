@@ -75,7 +75,7 @@ Snapshot decode_snapshot(ByteView reply);
 std::vector<Hash> decode_chunk_hashes(ByteView reply);  // stored_chunks
 Hash decode_chunk_hash(ByteView reply);                 // upload_chunk
 Principal decode_create_canister(ByteView reply);
-void decode_empty(ByteView reply);                      // () replies
+void decode_empty(ByteView reply);  // () replies
 
 // ---- calls ----
 class ManagementCanister {

@@ -1,8 +1,9 @@
 #include "ic/principal.hpp"
 
 #include <openssl/evp.h>
-#include <cctype>
 #include <zlib.h>
+
+#include <cctype>
 
 #include "ic/error.hpp"
 
@@ -56,8 +57,8 @@ Bytes checksummed(const Bytes& bytes) {
 
 Principal::Principal(Bytes bytes) : bytes_(std::move(bytes)) {
     if (bytes_.size() > max_length) {
-        fail(ErrorKind::Usage, "a principal is at most 29 bytes, got " +
-                                   std::to_string(bytes_.size()));
+        fail(ErrorKind::Usage,
+             "a principal is at most 29 bytes, got " + std::to_string(bytes_.size()));
     }
 }
 

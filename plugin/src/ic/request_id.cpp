@@ -40,9 +40,7 @@ struct Visitor {
 
 }  // namespace
 
-Hash hash_of_value(const cbor::Value& value) {
-    return std::visit(Visitor{}, value.storage());
-}
+Hash hash_of_value(const cbor::Value& value) { return std::visit(Visitor{}, value.storage()); }
 
 Hash hash_of_map(const cbor::Map& map) {
     std::vector<std::array<std::uint8_t, 64>> pairs;

@@ -12,11 +12,14 @@ namespace {
 
 // SubjectPublicKeyInfo header for a BLS12-381 G2 key (OIDs 1.3.6.1.4.1.44668.5.3.1.2.1 and
 // 1.3.6.1.4.1.44668.5.3.2.1), interface spec "Certificate".
-constexpr char der_prefix_hex[] = "308182301d060d2b0601040182dc7c0503010201060c2b0601040182dc7c05030201036100";
+constexpr char der_prefix_hex[] =
+    "308182301d060d2b0601040182dc7c0503010201060c2b0601040182dc7c05030201036100";
 
 constexpr char mainnet_key_hex[] =
-    "814c0e6ec71fab583b08bd81373c255c3c371b2e84863c98a4f1e08b74235d14fb5d9c0cd546d9685f913a0c0b2cc534"
-    "1583bf4b4392e467db96d65b9bb4cb717112f8472e0d5a4d14505ffd7484b01291091c5f87b98883463f98091a0baaae";
+    "814c0e6ec71fab583b08bd81373c255c3c371b2e84863c98a4f1e08b74235d14fb5d9c0cd546d9685f913a0c0b2cc5"
+    "34"
+    "1583bf4b4392e467db96d65b9bb4cb717112f8472e0d5a4d14505ffd7484b01291091c5f87b98883463f98091a0baa"
+    "ae";
 
 const Bytes& der_prefix() {
     static const Bytes prefix = from_hex(der_prefix_hex);
@@ -32,7 +35,8 @@ const Bytes& mainnet_root_key() {
 
 Bytes bls_key_to_der(ByteView raw96) {
     if (raw96.size() != 96) {
-        fail(ErrorKind::Verification, "a BLS12-381 public key is 96 bytes, got " + std::to_string(raw96.size()));
+        fail(ErrorKind::Verification,
+             "a BLS12-381 public key is 96 bytes, got " + std::to_string(raw96.size()));
     }
     Bytes out = der_prefix();
     append(out, raw96);
@@ -41,7 +45,8 @@ Bytes bls_key_to_der(ByteView raw96) {
 
 Bytes bls_key_from_der(ByteView der) {
     const Bytes& prefix = der_prefix();
-    if (der.size() != prefix.size() + 96 || !std::equal(prefix.begin(), prefix.end(), der.begin())) {
+    if (der.size() != prefix.size() + 96 ||
+        !std::equal(prefix.begin(), prefix.end(), der.begin())) {
         fail(ErrorKind::Verification, "the root key is not a DER-encoded BLS12-381 G2 key");
     }
     return Bytes(der.begin() + static_cast<std::ptrdiff_t>(prefix.size()), der.end());

@@ -31,12 +31,14 @@ struct Url {
 Url split_url(const std::string& url) {
     auto scheme_end = url.find("://");
     if (scheme_end == std::string::npos) {
-        fail(ErrorKind::Usage, "network URL '" + url + "' has no scheme: use https://host or http://127.0.0.1:port");
+        fail(ErrorKind::Usage,
+             "network URL '" + url + "' has no scheme: use https://host or http://127.0.0.1:port");
     }
     Url out{url.substr(0, scheme_end), {}};
     std::string rest = url.substr(scheme_end + 3);
     if (rest.find('/') != std::string::npos && rest.find('/') != rest.size() - 1) {
-        fail(ErrorKind::Usage, "network URL '" + url + "' must not have a path: give scheme://host[:port]");
+        fail(ErrorKind::Usage,
+             "network URL '" + url + "' must not have a path: give scheme://host[:port]");
     }
     if (!rest.empty() && rest.back() == '/') rest.pop_back();
     if (rest.find('@') != std::string::npos) {
@@ -44,7 +46,8 @@ Url split_url(const std::string& url) {
     }
     if (!rest.empty() && rest.front() == '[') {
         auto close = rest.find(']');
-        if (close == std::string::npos) fail(ErrorKind::Usage, "network URL '" + url + "' has an unterminated IPv6 address");
+        if (close == std::string::npos)
+            fail(ErrorKind::Usage, "network URL '" + url + "' has an unterminated IPv6 address");
         out.host = rest.substr(1, close - 1);
     } else {
         out.host = rest.substr(0, rest.find(':'));
@@ -62,8 +65,10 @@ bool is_loopback_host(std::string_view host) {
     if (!host.starts_with("127.")) return false;
     int dots = 0;
     for (char c : host) {
-        if (c == '.') ++dots;
-        else if (c < '0' || c > '9') return false;
+        if (c == '.')
+            ++dots;
+        else if (c < '0' || c > '9')
+            return false;
     }
     return dots == 3;
 }
@@ -81,11 +86,13 @@ Transport::Transport(std::string base_url, TransportOptions options)
     Url url = split_url(base_url_);
     loopback_ = is_loopback_host(url.host);
     if (url.scheme != "https" && url.scheme != "http") {
-        fail(ErrorKind::Usage, "network URL '" + base_url_ + "' must use https:// (or http:// on loopback)");
+        fail(ErrorKind::Usage,
+             "network URL '" + base_url_ + "' must use https:// (or http:// on loopback)");
     }
     if (url.scheme == "http" && !loopback_) {
-        fail(ErrorKind::Usage, "refusing plain http:// to '" + url.host +
-                                   "': only loopback replicas may be reached without TLS; use https://");
+        fail(ErrorKind::Usage,
+             "refusing plain http:// to '" + url.host +
+                 "': only loopback replicas may be reached without TLS; use https://");
     }
     ensure_curl_initialised();
     curl_->handle = curl_easy_init();
@@ -112,8 +119,10 @@ HttpResponse Transport::exchange(std::string_view path, const ByteView* body) {
         HttpResponse response;
         curl_easy_setopt(h, CURLOPT_URL, url.c_str());
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                         static_cast<long>(options_.connect_timeout.count()));
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+                         static_cast<long>(options_.request_timeout.count()));
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
         curl_easy_setopt(h, CURLOPT_USERAGENT, "juno-helper/0.1");
@@ -151,7 +160,8 @@ HttpResponse Transport::exchange(std::string_view path, const ByteView* body) {
         }
     }
     fail(ErrorKind::Network, "cannot reach " + base_url_ + " after " +
-                                 std::to_string(options_.max_attempts) + " attempts: " + last_problem);
+                                 std::to_string(options_.max_attempts) +
+                                 " attempts: " + last_problem);
 }
 
 }  // namespace ic

@@ -1,0 +1,23 @@
+// Uploads a large module into the canister's chunk store, several chunks at a time, skipping
+// chunks the store already holds (from an earlier, interrupted upgrade).
+#pragma once
+
+#include <vector>
+
+#include "ic/sha256.hpp"
+#include "juno/module.hpp"
+
+namespace juno {
+
+// The IC accepts chunks of at most 1 MiB; Juno and dfx use 1,000,000 bytes.
+constexpr std::size_t chunk_size = 1'000'000;
+
+struct ChunkUploadResult {
+    std::vector<ic::Hash> hashes;  // in module order, for install_chunked_code
+    std::size_t uploaded = 0;      // chunks sent now
+    std::size_t reused = 0;        // chunks the store already held
+};
+
+ChunkUploadResult upload_chunks(Context& context, ic::ByteView module, unsigned parallelism = 4);
+
+}  // namespace juno

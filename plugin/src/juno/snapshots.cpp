@@ -1,0 +1,68 @@
+#include "juno/snapshots.hpp"
+
+#include <algorithm>
+
+#include "ic/error.hpp"
+
+namespace juno {
+
+std::vector<Snapshot> list_backups(Context& context) {
+    auto backups = context.management.list_canister_snapshots(context.module.canister);
+    std::stable_sort(backups.begin(), backups.end(), [](const Snapshot& a, const Snapshot& b) {
+        return a.taken_at_timestamp < b.taken_at_timestamp;
+    });
+    return backups;
+}
+
+const Snapshot* newest(const std::vector<Snapshot>& backups) {
+    return backups.empty() ? nullptr : &backups.back();
+}
+
+const Snapshot* oldest(const std::vector<Snapshot>& backups) {
+    return backups.empty() ? nullptr : &backups.front();
+}
+
+std::string backup_id(const Snapshot& snapshot) { return "0x" + ic::to_hex(snapshot.id); }
+
+const Snapshot& find_backup(const std::vector<Snapshot>& backups, const std::string& hex,
+                            const Module& module) {
+    ic::Bytes id = ic::from_hex(hex);
+    for (const auto& backup : backups) {
+        if (backup.id == id) return backup;
+    }
+    std::string known;
+    for (const auto& backup : backups) {
+        known += "\n  " + backup_id(backup) + "  taken " + format_time(backup.taken_at_timestamp);
+    }
+    if (backups.empty()) {
+        throw ic::Error(ic::ErrorKind::Usage,
+                        module.label() + " has no backup " + hex + "; it has no backups at all");
+    }
+    throw ic::Error(ic::ErrorKind::Usage,
+                    module.label() + " has no backup " + hex + ". Its backups are:" + known);
+}
+
+DeleteResult delete_backups(Context& context, const std::optional<std::string>& hex, bool all) {
+    if (all == hex.has_value()) {
+        throw ic::Error(ic::ErrorKind::Usage, "say which backup to delete: --snapshot <id> (see " +
+                                                  context.module.command_for("list") +
+                                                  "), or --all");
+    }
+    auto backups = list_backups(context);
+    std::vector<Snapshot> doomed;
+    if (all) {
+        doomed = backups;
+    } else {
+        doomed.push_back(find_backup(backups, *hex, context.module));
+    }
+    DeleteResult result;
+    for (const auto& backup : doomed) {
+        context.progress("deleting backup " + backup_id(backup) + " of " + context.module.label());
+        context.management.delete_canister_snapshot(context.module.canister, backup.id);
+        result.deleted.push_back(backup);
+    }
+    result.remaining = backups.size() - doomed.size();
+    return result;
+}
+
+}  // namespace juno

@@ -1,0 +1,103 @@
+#include "juno/wasm.hpp"
+
+#include <zlib.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "ic/error.hpp"
+
+namespace juno {
+
+namespace {
+
+[[noreturn]] void bad_file(const std::filesystem::path& path, const std::string& why) {
+    throw ic::Error(ic::ErrorKind::Usage, "Wasm file " + path.string() + ": " + why);
+}
+
+ic::Bytes read_all(const std::filesystem::path& path, std::size_t max_size, const char* what) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    if (ec) {
+        throw ic::Error(ic::ErrorKind::Usage, std::string(what) + " " + path.string() +
+                                                  " cannot be read: " + ec.message());
+    }
+    if (size > max_size) {
+        throw ic::Error(ic::ErrorKind::Usage,
+                        std::string(what) + " " + path.string() + " is " + std::to_string(size) +
+                            " bytes; the IC accepts at most " + std::to_string(max_size));
+    }
+    std::ifstream in(path, std::ios::binary);
+    ic::Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+        throw ic::Error(ic::ErrorKind::Usage,
+                        std::string(what) + " " + path.string() + " cannot be read");
+    }
+    return bytes;
+}
+
+bool has_wasm_magic(ic::ByteView bytes) {
+    return bytes.size() >= 4 && bytes[0] == 0x00 && bytes[1] == 0x61 && bytes[2] == 0x73 &&
+           bytes[3] == 0x6d;
+}
+
+// Inflates at most max_wasm_size + 1 bytes: enough to check the magic and the limit without
+// trusting the gzip header's size field.
+ic::Bytes gunzip_bounded(const ic::Bytes& gz, const std::filesystem::path& path) {
+    z_stream stream{};
+    if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) bad_file(path, "zlib cannot start");
+    ic::Bytes out;
+    std::array<unsigned char, 65536> buffer{};
+    stream.next_in = const_cast<Bytef*>(gz.data());
+    stream.avail_in = static_cast<uInt>(gz.size());
+    int rc = Z_OK;
+    while (rc != Z_STREAM_END) {
+        stream.next_out = buffer.data();
+        stream.avail_out = static_cast<uInt>(buffer.size());
+        rc = inflate(&stream, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END) {
+            inflateEnd(&stream);
+            bad_file(path, "it starts like gzip but does not decompress (truncated or corrupt)");
+        }
+        out.insert(out.end(), buffer.data(), buffer.data() + (buffer.size() - stream.avail_out));
+        if (out.size() > max_wasm_size) {
+            inflateEnd(&stream);
+            bad_file(path, "it decompresses to more than the IC's limit of 100 MiB");
+        }
+        if (rc == Z_OK && stream.avail_in == 0 && stream.avail_out != 0) {
+            inflateEnd(&stream);
+            bad_file(path, "it starts like gzip but ends early (truncated)");
+        }
+    }
+    inflateEnd(&stream);
+    return out;
+}
+
+}  // namespace
+
+WasmFile read_wasm(const std::filesystem::path& path) {
+    WasmFile wasm;
+    wasm.path = path;
+    wasm.bytes = read_all(path, max_wasm_size, "Wasm file");
+    if (wasm.bytes.empty()) bad_file(path, "it is empty; did the build produce it?");
+    if (wasm.bytes.size() >= 3 && wasm.bytes[0] == 0x1f && wasm.bytes[1] == 0x8b &&
+        wasm.bytes[2] == 0x08) {
+        wasm.gzipped = true;
+        ic::Bytes inner = gunzip_bounded(wasm.bytes, path);
+        if (!has_wasm_magic(inner))
+            bad_file(path, "it is gzip, but what it holds is not WebAssembly");
+        wasm.uncompressed_size = inner.size();
+    } else if (has_wasm_magic(wasm.bytes)) {
+        wasm.uncompressed_size = wasm.bytes.size();
+    } else {
+        bad_file(path, "it is neither WebAssembly (\\0asm) nor gzipped WebAssembly");
+    }
+    wasm.hash = ic::sha256(wasm.bytes);
+    return wasm;
+}
+
+ic::Bytes read_install_arg(const std::filesystem::path& path, std::size_t max_size) {
+    return read_all(path, max_size, "install argument file");
+}
+
+}  // namespace juno
