@@ -62,13 +62,17 @@ private:
         Bytes body;
     };
     Call sign_call(const Principal& canister_id, const std::string& method, const Bytes& arg);
-    Bytes sign_envelope(cbor::Map content, Hash* request_id);
+    Bytes sign_envelope(cbor::Map content, Hash* request_id, bool anonymous = false);
     std::uint64_t next_expiry() const;
     std::uint64_t now_ns() const;
     Certificate check(ByteView certificate_cbor, const Principal& effective_canister_id);
     // Interprets a certificate's /request_status/<id>; nullopt while the call is still pending.
     std::optional<Bytes> outcome(const Certificate& certificate, const Hash& request_id);
     Bytes poll(const Principal& effective_canister_id, const Hash& request_id);
+    // The certificate bytes of a read_state reply, unchecked. Anonymous requests are exempt from
+    // the expiry window, which is what reading /time with a skewed clock needs.
+    Bytes read_state_certificate(const Principal& effective_canister_id,
+                                 const std::vector<std::vector<Bytes>>& paths, bool anonymous = false);
     void sync_time(const Principal& effective_canister_id);
     void notice(const std::string& text) const;
 

@@ -191,7 +191,7 @@ struct DecodeLimits {
     std::size_t max_depth = 64;
     // Every decoded value (a vector item, a record field, a blob or text as a whole) counts, so
     // values that take no bytes (vec null, recursive records) cannot make the work run away.
-    std::size_t max_elements = 1 << 22;
+    std::size_t max_elements = 1 << 20;
 };
 
 // Decodes a message against the type table it carries. Throws ic::Error (Protocol) on anything
