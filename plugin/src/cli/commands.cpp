@@ -297,6 +297,21 @@ int run_upgrade(const ParsedFlags& flags) {
     });
 }
 
+int run_whoami(const ParsedFlags& flags) {
+    Connection connection = resolve_connection(flags);
+    ic::Identity identity = load_identity(connection);
+    Output out(flags.has("json"));
+    if (out.json()) {
+        auto& a = out.allocator();
+        out.document().AddMember("principal", json_string(identity.sender().to_text(), a), a);
+        out.document().AddMember("algorithm", json_string(identity.algorithm_name(), a), a);
+    } else {
+        out.line(identity.sender().to_text());
+    }
+    out.flush();
+    return 0;
+}
+
 int run_status(const ParsedFlags& flags) {
     Connection connection = resolve_connection(flags);
     const ic::Principal& canister = require_canister(connection);
@@ -374,6 +389,8 @@ const std::vector<Command>& commands() {
          run_start},
         {"status", "print a module's run status, module hash, version and controllers",
          with_connection({}), run_status},
+        {"whoami", "print the principal of --identity (the controller to add to a module)",
+         with_connection({}), run_whoami},
     };
     return table;
 }

@@ -72,12 +72,13 @@ c::Value controllers_settings(const std::vector<Principal>& controllers) {
                              {"environment_variables", c::Value::none()}});
 }
 
-const c::Value& single_value(const std::vector<c::Value>& values, const char* method) {
+// By value: the decoded vector is a temporary at every call site.
+c::Value single_value(std::vector<c::Value> values, const char* method) {
     if (values.size() != 1) {
         fail(ErrorKind::Protocol, std::string(method) + " replied with " +
                                       std::to_string(values.size()) + " values instead of 1");
     }
-    return values.front();
+    return std::move(values.front());
 }
 
 Snapshot snapshot_from(const c::Value& v) {
@@ -216,7 +217,7 @@ Bytes update_settings_controllers_arg(const Principal& canister_id,
 // ---- replies ----
 
 CanisterStatus decode_canister_status(ByteView reply) {
-    const c::Value& v = single_value(c::decode(reply), "canister_status");
+    const c::Value v = single_value(c::decode(reply), "canister_status");
     CanisterStatus out;
     const c::Value& status = v.at("status");
     if (status.is_variant("running"))
@@ -239,7 +240,8 @@ CanisterStatus decode_canister_status(ByteView reply) {
 
 std::vector<Snapshot> decode_snapshots(ByteView reply) {
     std::vector<Snapshot> out;
-    for (const auto& item : single_value(c::decode(reply), "list_canister_snapshots").as_vec()) {
+    c::Value list = single_value(c::decode(reply), "list_canister_snapshots");
+    for (const auto& item : list.as_vec()) {
         out.push_back(snapshot_from(item));
     }
     return out;
@@ -251,7 +253,8 @@ Snapshot decode_snapshot(ByteView reply) {
 
 std::vector<Hash> decode_chunk_hashes(ByteView reply) {
     std::vector<Hash> out;
-    for (const auto& item : single_value(c::decode(reply), "stored_chunks").as_vec()) {
+    c::Value list = single_value(c::decode(reply), "stored_chunks");
+    for (const auto& item : list.as_vec()) {
         out.push_back(hash_from(item));
     }
     return out;
