@@ -98,7 +98,22 @@ int with_module(const ParsedFlags& flags, Body body) {
     ic::Agent agent = make_agent(connection);
     juno::Context context(module_of(connection), agent, progress);
     Output out(flags.has("json"));
-    body(connection, context, out);
+    try {
+        body(connection, context, out);
+    } catch (const ic::RejectError& error) {
+        if (error.error_code() != "IC0512") throw;
+        // The most common first-run problem: say who we are and how to become a controller.
+        std::string who = agent.identity().sender().to_text();
+        std::string source = connection.identity ? " (from " + connection.identity->string() + ")"
+                                                 : " (anonymous: no identity was given)";
+        ic::rethrow_with_message(
+            error,
+            std::string(error.what()) + "\nThe identity " + who + source +
+                " is not a controller of " + context.module.label() +
+                ". Use a controller's PEM file (JUNO_IDENTITY or --identity), or add " + who +
+                " as a controller (in the Juno Console, or with: icp canister settings update " +
+                context.module.canister.to_text() + " --add-controller " + who + ").");
+    }
     out.flush();
     return 0;
 }
@@ -108,7 +123,8 @@ int run_backup(const ParsedFlags& flags) {
                                   Output& out) {
         juno::BackupPolicy policy = backup_policy(flags, connection);
         juno::BackupResult result = juno::backup(context, policy);
-        if (auto dir = state_dir_of(connection); !dir.empty()) {
+        if (auto dir = state_dir_of(connection);
+            !dir.empty() && result.outcome != juno::BackupResult::Outcome::Skipped) {
             juno::RestorePoint point{context.module.canister, result.snapshot,
                                      result.outcome == juno::BackupResult::Outcome::Kept,
                                      result.version_at_snapshot, 0};
@@ -122,13 +138,21 @@ int run_backup(const ParsedFlags& flags) {
             auto& doc = out.document();
             doc.AddMember("canister_id", json_string(context.module.canister.to_text(), a), a);
             doc.AddMember("outcome", json_string(outcome, a), a);
-            doc.AddMember("backup", snapshot_json(result.snapshot, a), a);
+            if (result.outcome == juno::BackupResult::Outcome::Skipped) {
+                doc.AddMember("backup", rapidjson::Value(), a);
+            } else {
+                doc.AddMember("backup", snapshot_json(result.snapshot, a), a);
+            }
             if (result.replaced) doc.AddMember("replaced", snapshot_json(*result.replaced, a), a);
             doc.AddMember("count", static_cast<std::uint64_t>(result.count), a);
             doc.AddMember("keep", policy.keep, a);
             return;
         }
         switch (result.outcome) {
+            case juno::BackupResult::Outcome::Skipped:
+                out.line("Nothing to back up: " + context.module.label() +
+                         " has no module installed yet.");
+                return;
             case juno::BackupResult::Outcome::Added:
                 out.line("Backed up " + context.module.label() + ": " +
                          snapshot_text(result.snapshot));

@@ -72,7 +72,8 @@ private:
     // The certificate bytes of a read_state reply, unchecked. Anonymous requests are exempt from
     // the expiry window, which is what reading /time with a skewed clock needs.
     Bytes read_state_certificate(const Principal& effective_canister_id,
-                                 const std::vector<std::vector<Bytes>>& paths, bool anonymous = false);
+                                 const std::vector<std::vector<Bytes>>& paths,
+                                 bool anonymous = false);
     void sync_time(const Principal& effective_canister_id);
     void notice(const std::string& text) const;
 

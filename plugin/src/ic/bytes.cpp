@@ -46,44 +46,4 @@ Bytes from_hex(std::string_view hex) {
     return out;
 }
 
-std::string RejectError::describe(std::uint64_t code, const std::string& message,
-                                  const std::string& error_code) {
-    std::string out = "the IC rejected the call";
-    if (!error_code.empty()) out += " with " + error_code;
-    out += " (reject code " + std::to_string(code) + "): " + message;
-    return out;
-}
-
-int exit_code(ErrorKind kind) {
-    switch (kind) {
-        case ErrorKind::Usage:
-            return 2;
-        case ErrorKind::Rejected:
-            return 3;
-        case ErrorKind::Network:
-            return 4;
-        case ErrorKind::Protocol:
-            return 5;
-        case ErrorKind::Verification:
-            return 6;
-    }
-    return 1;
-}
-
-const char* to_string(ErrorKind kind) {
-    switch (kind) {
-        case ErrorKind::Usage:
-            return "usage";
-        case ErrorKind::Rejected:
-            return "rejected";
-        case ErrorKind::Network:
-            return "network";
-        case ErrorKind::Protocol:
-            return "protocol";
-        case ErrorKind::Verification:
-            return "verification";
-    }
-    return "unknown";
-}
-
 }  // namespace ic

@@ -78,7 +78,8 @@ namespace {
 // input can neither recurse deeply nor make us reserve memory for lengths it only claims.
 class Builder {
 public:
-    Builder(std::size_t input_size, DecodeLimits limits) : input_size_(input_size), limits_(limits) {}
+    Builder(std::size_t input_size, DecodeLimits limits)
+        : input_size_(input_size), limits_(limits) {}
 
     enum class Kind { Array, Map, Tag, Bytes, Text };
     struct Frame {
@@ -189,11 +190,16 @@ public:
 private:
     Value close(Frame&& frame) {
         switch (frame.kind) {
-            case Kind::Array: return Value(std::move(frame.items));
-            case Kind::Map: return Value(std::move(frame.entries));
-            case Kind::Tag: return Value::tagged(frame.tag, std::move(frame.items.front()));
-            case Kind::Bytes: return Value(std::move(frame.chunks));
-            case Kind::Text: return Value(std::move(frame.text_chunks));
+            case Kind::Array:
+                return Value(std::move(frame.items));
+            case Kind::Map:
+                return Value(std::move(frame.entries));
+            case Kind::Tag:
+                return Value::tagged(frame.tag, std::move(frame.items.front()));
+            case Kind::Bytes:
+                return Value(std::move(frame.chunks));
+            case Kind::Text:
+                return Value(std::move(frame.text_chunks));
         }
         return Value();
     }

@@ -1,6 +1,7 @@
 // The one error type of the helper: every failure a user can reach is an ic::Error, caught in main.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -31,7 +32,12 @@ private:
 class RejectError : public Error {
 public:
     RejectError(std::uint64_t reject_code, std::string reject_message, std::string error_code)
-        : Error(ErrorKind::Rejected, describe(reject_code, reject_message, error_code)),
+        : RejectError(reject_code, reject_message, error_code,
+                      describe(reject_code, reject_message, error_code)) {}
+    // The same rejection told with more context (what was being done, what to do next).
+    RejectError(std::uint64_t reject_code, std::string reject_message, std::string error_code,
+                const std::string& full_message)
+        : Error(ErrorKind::Rejected, full_message),
           reject_code_(reject_code),
           reject_message_(std::move(reject_message)),
           error_code_(std::move(error_code)) {}
@@ -51,5 +57,9 @@ private:
 [[noreturn]] inline void fail(ErrorKind kind, const std::string& message) {
     throw Error(kind, message);
 }
+
+// Throws `error` again with `message` in place of its own, keeping its kind and, for a
+// rejection, the IC's codes.
+[[noreturn]] void rethrow_with_message(const Error& error, const std::string& message);
 
 }  // namespace ic

@@ -48,32 +48,37 @@ BackupResult take_backup_while_stopped(Context& context, const BackupPolicy& pol
 }
 
 BackupResult backup(Context& context, const BackupPolicy& policy) {
-    // Deciding before stopping spares a full module with overwriting off a needless stop.
-    if (!policy.overwrite) {
-        auto backups = list_backups(context);
-        if (backups.size() >= policy.keep) {
-            BackupResult kept;
-            kept.outcome = BackupResult::Outcome::Kept;
-            kept.snapshot = *newest(backups);
-            kept.count = backups.size();
-            return kept;
-        }
-    }
     BackupResult result;
+    bool stopping = false;
     try {
+        if (!context.management.canister_status(context.module.canister).module_hash) {
+            result.outcome = BackupResult::Outcome::Skipped;
+            return result;
+        }
+        // Deciding before stopping spares a full module with overwriting off a needless stop.
+        if (!policy.overwrite) {
+            auto backups = list_backups(context);
+            if (backups.size() >= policy.keep) {
+                result.outcome = BackupResult::Outcome::Kept;
+                result.snapshot = *newest(backups);
+                result.count = backups.size();
+                return result;
+            }
+        }
+        stopping = true;
         with_module_stopped(context, [&] {
             result = take_backup_while_stopped(context, policy);
             result.version_at_snapshot =
                 context.management.canister_status(context.module.canister).version;
         });
     } catch (const ic::Error& error) {
-        std::string message = error.what();
-        if (message.find("The module is STOPPED") == std::string::npos) {
-            message += "\nNo backup was changed and " + context.module.label() +
-                       " is running again. Run the backup again with: " +
-                       context.module.command_for("backup");
+        std::string message = "backup failed: " + std::string(error.what());
+        if (!left_module_stopped(error)) {
+            message += "\nNo backup was changed, and " + context.module.label() +
+                       (stopping ? " is running again." : " was not touched.") +
+                       " Run the backup again with: " + context.module.command_for("backup");
         }
-        throw ic::Error(error.kind(), "backup failed: " + message);
+        ic::rethrow_with_message(error, message);
     }
     return result;
 }

@@ -15,7 +15,9 @@ struct BackupPolicy {
 };
 
 struct BackupResult {
-    enum class Outcome { Added, Replaced, Kept } outcome = Outcome::Added;
+    // Skipped: the module has no code installed, so there is nothing to back up (the IC refuses
+    // snapshots of empty canisters).
+    enum class Outcome { Added, Replaced, Kept, Skipped } outcome = Outcome::Added;
     Snapshot snapshot;                 // the new backup, or (Kept) the newest existing one
     std::optional<Snapshot> replaced;  // Replaced: the backup it took the place of
     std::size_t count = 0;             // backups the module holds afterwards

@@ -11,6 +11,8 @@ namespace {
 
 using ic::management::CanisterRunState;
 
+constexpr const char* stopped_notice = "The module is STOPPED";
+
 void stop_module(Context& context) {
     const ic::Principal& canister = context.module.canister;
     context.progress("stopping " + context.module.label());
@@ -32,6 +34,10 @@ void stop_module(Context& context) {
 }
 
 }  // namespace
+
+bool left_module_stopped(const ic::Error& error) {
+    return std::string(error.what()).find(stopped_notice) != std::string::npos;
+}
 
 void start_module(Context& context) {
     context.progress("starting " + context.module.label());

@@ -3,6 +3,7 @@
 
 #include <functional>
 
+#include "ic/error.hpp"
 #include "juno/module.hpp"
 
 namespace juno {
@@ -11,6 +12,10 @@ namespace juno {
 // also when `work` throws. If the restart itself fails, the error says the module is stopped
 // and how to start it. Returns what `work` returned.
 void with_module_stopped(Context& context, const std::function<void()>& work);
+
+// True when `error` says the module was left stopped (its message then already tells how to
+// start it); other failures of with_module_stopped leave the module running.
+bool left_module_stopped(const ic::Error& error);
 
 // Starts the module; used on its own by `juno-helper start`.
 void start_module(Context& context);

@@ -21,13 +21,13 @@ Snapshot restore(Context& context, const std::optional<std::string>& hex) {
         });
     } catch (const ic::Error& error) {
         std::string message = error.what();
-        if (message.find("The module is STOPPED") == std::string::npos) {
+        if (!left_module_stopped(error)) {
             message += "\n" + context.module.label() +
                        " is running again in the state it had before the restore; the backup is "
                        "unchanged. Try again with: " +
                        context.module.command_for("restore");
         }
-        throw ic::Error(error.kind(), "restore failed: " + message);
+        ic::rethrow_with_message(error, "restore failed: " + message);
     }
     return chosen;
 }

@@ -130,7 +130,7 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
         });
     } catch (const ic::Error& error) {
         std::string message = error.what();
-        if (message.find("The module is STOPPED") == std::string::npos) {
+        if (!left_module_stopped(error)) {
             if (installed) {
                 message += "\nThe new version is installed.";
             } else {
@@ -142,7 +142,7 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
                            context.module.command_for("upgrade");
             }
         }
-        throw ic::Error(error.kind(), "upgrade failed: " + message);
+        ic::rethrow_with_message(error, "upgrade failed: " + message);
     }
     if (options.backup_first) forget_restore_point(options.state_dir, context.module.canister);
 

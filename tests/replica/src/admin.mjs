@@ -155,6 +155,9 @@ export async function handleAdmin(replica, req, url, body) {
     } else {
       throw new HttpError(405, `${method} not allowed`);
     }
+    // A write stands in for an update message the module executed, and the IC counts every
+    // executed message in the canister version; clients rely on that to notice changes.
+    canister.version += 1n;
     replica.onChange();
     return json(canisterSummary(subnet, canister));
   }
