@@ -75,3 +75,11 @@ function(juno_reconfigure)
     juno_fail("reconfiguring with ${ARGN} failed:\n${output}")
   endif()
 endfunction()
+
+# The helper target: Juno::helper when imported, juno-helper (the alias's real name) when built
+# in this project.
+macro(juno_expect_helper_edge edges from)
+  if(NOT "${from} -> Juno::helper" IN_LIST ${edges} AND NOT "${from} -> juno-helper" IN_LIST ${edges})
+    juno_fail("${from} does not depend on the helper")
+  endif()
+endmacro()

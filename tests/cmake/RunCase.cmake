@@ -37,7 +37,7 @@ endif()
 
 execute_process(
   COMMAND "${CMAKE_COMMAND}" -S "${CMAKE_CURRENT_LIST_DIR}/project" -B "${BUILD_DIR}" -G "${GENERATOR}"
-          ${options}
+          --no-warn-unused-cli ${options}
   WORKING_DIRECTORY "${BUILD_DIR}"
   RESULT_VARIABLE result OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
 

@@ -1,6 +1,6 @@
 juno_target_edges(edges)
 juno_expect_edge(edges juno_upgrade_satellite juno_backup_satellite)
 juno_expect_edge(edges juno_upgrade juno_backup)
-juno_expect_edge(edges juno_backup_satellite Juno::helper)
+juno_expect_helper_edge(edges juno_backup_satellite)
 juno_read_module_config(satellite json)
 juno_expect_json("${json}" ryjl3-tyaaa-aaaaa-aaaba-cai canister_id)

@@ -1,2 +1,2 @@
 juno_target_edges(edges)
-juno_expect_edge(edges juno_backup_satellite Juno::helper)
+juno_expect_helper_edge(edges juno_backup_satellite)
