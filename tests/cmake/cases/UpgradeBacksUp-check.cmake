@@ -15,7 +15,7 @@ if(output MATCHES "Juno module")
   juno_fail("the default build ran a juno target:\n${output}")
 endif()
 # USES_TERMINAL: under Ninja the helper runs in the console pool, so its progress streams live.
-file(GLOB ninja_files "${BUILD_DIR}/build*.ninja")  # Multi-Config: one per configuration
+file(GLOB ninja_files "${BUILD_DIR}/build*.ninja" "${BUILD_DIR}/CMakeFiles/*.ninja")  # Multi-Config: per config
 if(ninja_files)
   set(ninja "")
   foreach(file IN LISTS ninja_files)
