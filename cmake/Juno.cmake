@@ -94,6 +94,15 @@ function(_juno_validate_options)
   endif()
 endfunction()
 
+# A target that runs one helper command on a module. USES_TERMINAL puts it in Ninja's console
+# pool, so progress reaches the terminal as it happens.
+function(_juno_add_helper_target target command module_config comment)
+  add_custom_target(${target}
+    COMMAND Juno::helper ${command} --config "${module_config}"
+    COMMENT "${comment}"
+    USES_TERMINAL VERBATIM)
+endfunction()
+
 # One aggregate target over every module, created with the first module.
 function(_juno_add_aggregate name comment)
   if(NOT TARGET ${name})
@@ -262,28 +271,16 @@ function(juno_add_module name)
   file(GENERATE OUTPUT "${module_config}" INPUT "${template_output}")
 
   _juno_resolve_helper()
-  set(helper_args --config "${module_config}")
 
-  add_custom_target(juno_backup_${name}
-    COMMAND Juno::helper backup ${helper_args}
-    COMMENT "Backing up Juno module ${name} (${canister_id})"
-    USES_TERMINAL VERBATIM)
-  add_custom_target(juno_restore_${name}
-    COMMAND Juno::helper restore ${helper_args}
-    COMMENT "Restoring Juno module ${name} (${canister_id}) from its newest backup"
-    USES_TERMINAL VERBATIM)
-  add_custom_target(juno_upgrade_${name}
-    COMMAND Juno::helper upgrade ${helper_args}
-    COMMENT "Upgrading Juno module ${name} (${canister_id})"
-    USES_TERMINAL VERBATIM)
-  add_custom_target(juno_backup_list_${name}
-    COMMAND Juno::helper list ${helper_args}
-    COMMENT "Listing the backups of Juno module ${name} (${canister_id})"
-    USES_TERMINAL VERBATIM)
-  add_custom_target(juno_backup_delete_${name}
-    COMMAND Juno::helper delete ${helper_args}
-    COMMENT "Deleting a backup of Juno module ${name} (${canister_id})"
-    USES_TERMINAL VERBATIM)
+  set(module "Juno module ${name} (${canister_id})")
+  _juno_add_helper_target(juno_backup_${name} backup "${module_config}" "Backing up ${module}")
+  _juno_add_helper_target(juno_restore_${name} restore "${module_config}"
+                          "Restoring ${module} from its newest backup")
+  _juno_add_helper_target(juno_upgrade_${name} upgrade "${module_config}" "Upgrading ${module}")
+  _juno_add_helper_target(juno_backup_list_${name} list "${module_config}"
+                          "Listing the backups of ${module}")
+  _juno_add_helper_target(juno_backup_delete_${name} delete "${module_config}"
+                          "Deleting a backup of ${module}")
   if(arg_DEPENDS)
     add_dependencies(juno_upgrade_${name} ${arg_DEPENDS})
   endif()
