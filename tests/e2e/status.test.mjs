@@ -78,3 +78,22 @@ test('status errors: not a controller, anonymous, unknown canister, unreachable 
     await fx.close();
   }
 });
+
+test('a skewed clock: the replica refuses the expiry, the helper resynchronises from /time', async () => {
+  const fx = await fixture();
+  try {
+    // faketime shifts the helper's clock; the replica keeps the true time.
+    for (const shift of ['-10m', '+20m']) {
+      const r = await run('faketime', ['-f', shift, HELPER, 'status', '--canister', fx.canister, '--network', fx.url,
+        '--identity', fx.pem, '--json']);
+      assert.equal(r.code, 0, `${shift}: ${r.output}`);
+      assert.match(r.stderr, /synchronised the request clock with the replica \(offset -?\d+ ms\)/);
+      assert.equal(JSON.parse(r.stdout).status, 'running');
+    }
+    const log = await fx.log();
+    assert.ok(log.some((e) => e.endpoint === 'read_state' && e.sender === '2vxsx-fae'),
+      'the clock is read anonymously, which the expiry window does not bind');
+  } finally {
+    await fx.close();
+  }
+});
