@@ -1,1 +1,127 @@
+#include "ic/management.hpp"
+
 #include <gtest/gtest.h>
+
+#include "ic/candid.hpp"
+#include "ic/error.hpp"
+
+namespace {
+
+namespace c = ic::candid;
+
+const ic::Principal canister = ic::Principal::from_text("ryjl3-tyaaa-aaaaa-aaaba-cai");
+
+// A canister_status reply as the IC sends it today: more fields than the helper reads, a variant
+// case it does not know in a field it ignores, and cycles beyond 64 bits.
+ic::Bytes status_reply(const char* status, bool with_module) {
+    auto visibility = c::t::variant({{"controllers", c::t::null()}, {"public", c::t::null()}});
+    auto type = c::t::record({
+        {"status",
+         c::t::variant(
+             {{"running", c::t::null()}, {"stopping", c::t::null()}, {"stopped", c::t::null()}})},
+        {"ready_for_migration", c::t::bool_()},
+        {"version", c::t::nat64()},
+        {"settings", c::t::record({{"controllers", c::t::vec(c::t::principal())},
+                                   {"log_visibility", visibility},
+                                   {"wasm_memory_limit", c::t::nat()}})},
+        {"module_hash", c::t::opt(c::t::blob())},
+        {"memory_size", c::t::nat()},
+        {"cycles", c::t::nat()},
+        {"query_stats", c::t::record({{"num_calls_total", c::t::nat()}})},
+    });
+    c::BigInt cycles;
+    cycles.magnitude = ic::Bytes(10, 0);
+    cycles.magnitude.back() = 1;  // 2^72
+    auto value = c::Value::record({
+        {"status", c::Value::variant(status)},
+        {"ready_for_migration", c::Value::boolean(false)},
+        {"version", c::Value::fixed_nat(42)},
+        {"settings",
+         c::Value::record({{"controllers", c::Value::vec({c::Value::principal(canister)})},
+                           {"log_visibility", c::Value::variant("public")},
+                           {"wasm_memory_limit", c::Value::nat(0)}})},
+        {"module_hash",
+         with_module ? c::Value::some(c::Value::blob(ic::Bytes(32, 0xab))) : c::Value::none()},
+        {"memory_size", c::Value::nat(12345)},
+        {"cycles", c::Value::nat(cycles)},
+        {"query_stats", c::Value::record({{"num_calls_total", c::Value::nat(7)}})},
+    });
+    return c::encode({{type, value}});
+}
+
+TEST(CanisterStatus, ReadsTheFieldsTheHelperUsesAndIgnoresTheRest) {
+    auto status = ic::management::decode_canister_status(status_reply("stopped", true));
+    EXPECT_EQ(status.status, ic::management::CanisterRunState::Stopped);
+    EXPECT_EQ(status.version, 42u);
+    ASSERT_TRUE(status.module_hash);
+    EXPECT_EQ(*status.module_hash, ic::Bytes(32, 0xab));
+    ASSERT_EQ(status.controllers.size(), 1u);
+    EXPECT_EQ(status.controllers[0], canister);
+    EXPECT_EQ(status.cycles.to_string(), "4722366482869645213696");
+    EXPECT_EQ(status.memory_size.to_string(), "12345");
+}
+
+TEST(CanisterStatus, AnEmptyModuleHasNoHash) {
+    auto status = ic::management::decode_canister_status(status_reply("running", false));
+    EXPECT_EQ(status.status, ic::management::CanisterRunState::Running);
+    EXPECT_FALSE(status.module_hash);
+}
+
+TEST(Snapshots, DecodeTheListAndTheNewSnapshot) {
+    auto snapshot = c::t::record({{"id", c::t::blob()},
+                                  {"taken_at_timestamp", c::t::nat64()},
+                                  {"total_size", c::t::nat64()}});
+    auto one = [](std::uint8_t id, std::uint64_t at) {
+        return c::Value::record({{"id", c::Value::blob(ic::Bytes{id, 1})},
+                                 {"taken_at_timestamp", c::Value::fixed_nat(at)},
+                                 {"total_size", c::Value::fixed_nat(1000 + id)}});
+    };
+    auto list = ic::management::decode_snapshots(
+        c::encode({{c::t::vec(snapshot), c::Value::vec({one(1, 10), one(2, 20)})}}));
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[1].id, (ic::Bytes{2, 1}));
+    EXPECT_EQ(list[1].taken_at_timestamp, 20u);
+    EXPECT_EQ(list[1].total_size, 1002u);
+    auto taken = ic::management::decode_snapshot(c::encode({{snapshot, one(3, 30)}}));
+    EXPECT_EQ(taken.id, (ic::Bytes{3, 1}));
+}
+
+TEST(ChunkHashes, MustBe32Bytes) {
+    auto chunk = c::t::record({{"hash", c::t::blob()}});
+    auto good =
+        c::encode({{chunk, c::Value::record({{"hash", c::Value::blob(ic::Bytes(32, 7))}})}});
+    EXPECT_EQ(ic::management::decode_chunk_hash(good)[0], 7);
+    auto short_hash =
+        c::encode({{chunk, c::Value::record({{"hash", c::Value::blob(ic::Bytes(31, 7))}})}});
+    EXPECT_THROW(ic::management::decode_chunk_hash(short_hash), ic::Error);
+}
+
+TEST(Replies, WrongShapesAreProtocolErrors) {
+    // Two values where one is expected, and a status reply missing its fields.
+    auto two = c::encode({{c::t::nat(), c::Value::nat(1)}, {c::t::nat(), c::Value::nat(2)}});
+    try {
+        ic::management::decode_snapshots(two);
+        FAIL();
+    } catch (const ic::Error& e) {
+        EXPECT_EQ(e.kind(), ic::ErrorKind::Protocol);
+        EXPECT_NE(std::string(e.what()).find("2 values"), std::string::npos) << e.what();
+    }
+    auto empty_record = c::encode({{c::t::record({}), c::Value::record({})}});
+    EXPECT_THROW(ic::management::decode_canister_status(empty_record), ic::Error);
+    EXPECT_THROW(ic::management::decode_empty(ic::Bytes{'D', 'I', 'D'}), ic::Error);
+}
+
+TEST(Arguments, InstallCodeCarriesModeWasmAndArg) {
+    ic::management::InstallCode args;
+    args.canister_id = canister;
+    args.wasm_module = ic::Bytes{0, 'a', 's', 'm'};
+    args.arg = ic::Bytes{'D', 'I', 'D', 'L', 0, 0};
+    auto decoded = c::decode(ic::management::install_code_arg(args));
+    ASSERT_EQ(decoded.size(), 1u);
+    EXPECT_TRUE(decoded[0].at("mode").is_variant("upgrade"));
+    EXPECT_EQ(decoded[0].at("canister_id").as_principal(), canister);
+    EXPECT_EQ(decoded[0].at("wasm_module").as_blob(), args.wasm_module);
+    EXPECT_EQ(decoded[0].at("arg").as_blob(), args.arg);
+}
+
+}  // namespace
