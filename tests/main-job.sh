@@ -2,7 +2,10 @@
 # The main job: builds and installs juno-cmake, starts the local replica, creates the example
 # satellite's module there, and runs `make juno_upgrade` on examples/satellite twice: first to
 # install version 1, then, after switching to version 2, to back the module up and upgrade it.
-# Then it lists the backups. Everything lands in build/main-job.
+# Between the steps DFINITY's icp CLI calls the running satellite (a counter), so the story shows:
+# the counter survives the upgrade and v2 counts in tens; `make juno_restore` brings back v1 and
+# the count it had; an upgrade to a build whose post_upgrade traps fails and v1 runs on. Then it
+# lists the backups. Everything lands in build/main-job.
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -32,23 +35,58 @@ openssl genpkey -algorithm ed25519 -out "$work/identity.pem"
 principal=$("$helper" whoami --identity "$work/identity.pem")
 echo "identity $principal"
 # juno.config.json names the first canister the replica creates as the development satellite.
-node -e '
+satellite=$(node -e '
   const [url, controller] = process.argv.slice(1);
   const res = await fetch(url + "/_/admin/canisters", { method: "POST",
     body: JSON.stringify({ controllers: [controller] }) });
   if (!res.ok) throw new Error("creating the module failed: " + res.status);
-  console.log("created", (await res.json()).canister_id);
-' --input-type=module "$url" "$principal"
+  console.log((await res.json()).canister_id);
+' --input-type=module "$url" "$principal")
+echo "created $satellite"
+
+# DFINITY's icp CLI (installed by tests/setup-debian.sh with the replica's npm packages) calls the
+# satellite as any IC client would; it reads the Candid interface from the module's metadata.
+icp="$root/tests/replica/node_modules/@icp-sdk/icp-cli-linux-x64/bin/icp"
+export ICP_HOME="$work/icp" DO_NOT_TRACK=1
+"$icp" identity import me --from-pem "$work/identity.pem" --storage plaintext >"$work/icp.log" 2>&1
+call() {
+  printf '   icp canister call %s %s -> ' "$satellite" "$1"
+  "$icp" canister call "$satellite" "$1" '()' -n "$url" -k fetch --identity me 2>>"$work/icp.log"
+}
 
 echo "== examples/satellite, version 1: make juno_upgrade installs it"
 cmake -S examples/satellite -B "$work/satellite" -G "Unix Makefiles" \
   -DCMAKE_PREFIX_PATH="$work/prefix" -DJUNO_MODE=development -DJUNO_NETWORK="$url" \
   -DJUNO_IDENTITY="$work/identity.pem" -DSATELLITE_VERSION=1 >"$work/satellite-configure.log"
 make -C "$work/satellite" --no-print-directory juno_upgrade
+call version
+call increment
 
 echo "== version 2: make juno_upgrade backs the module up, then upgrades it"
 cmake -DSATELLITE_VERSION=2 "$work/satellite" >>"$work/satellite-configure.log"
 make -C "$work/satellite" --no-print-directory juno_upgrade
+echo "-- the count survived the upgrade, and version 2 counts in tens:"
+call version
+call get
+call increment
+
+echo "== make juno_restore: version 1 and the count it had before the upgrade are back"
+make -C "$work/satellite" --no-print-directory juno_restore
+call version
+call get
+call increment
+
+echo "== a broken build (its post_upgrade traps): make juno_upgrade fails, version 1 runs on"
+cmake -DSATELLITE_VERSION=broken "$work/satellite" >>"$work/satellite-configure.log"
+if make -C "$work/satellite" --no-print-directory juno_upgrade >"$work/broken-upgrade.log" 2>&1; then
+  cat "$work/broken-upgrade.log"
+  echo "main-job: the upgrade to the broken build should have failed" >&2
+  exit 1
+fi
+grep -E 'juno-helper|module satellite|Restore point' "$work/broken-upgrade.log" || cat "$work/broken-upgrade.log"
+call version
+call get
+call increment
 
 echo "== the backups"
 make -C "$work/satellite" --no-print-directory juno_backup_list

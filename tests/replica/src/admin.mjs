@@ -144,14 +144,13 @@ export async function handleAdmin(replica, req, url, body) {
     if (method === 'PUT') {
       canister[field] = new Uint8Array(body);
     } else if (method === 'POST' || method === 'PATCH') {
-      // Write at `offset`, growing the memory in whole Wasm pages as memory.grow would.
+      // Write at `offset`, growing the memory in whole Wasm pages as memory.grow would. Always
+      // into a new array: the canister's live instance (execution.mjs) notices the change by identity.
       const end = offset + body.length;
-      if (end > canister[field].length) {
-        const grown = new Uint8Array(roundUpToPage(end));
-        grown.set(canister[field]);
-        canister[field] = grown;
-      }
-      canister[field].set(body, offset);
+      const next = new Uint8Array(end > canister[field].length ? roundUpToPage(end) : canister[field].length);
+      next.set(canister[field]);
+      next.set(body, offset);
+      canister[field] = next;
     } else {
       throw new HttpError(405, `${method} not allowed`);
     }

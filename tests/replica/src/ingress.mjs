@@ -6,6 +6,7 @@ import { RootKey, certify, subtree, leaf } from './certification.mjs';
 import { parseEnvelope, checkExpiry, authenticate } from './envelope.mjs';
 import { HttpError, IcReject, reject, E } from './errors.mjs';
 import { admit, execute, QUERY_METHODS } from './management.mjs';
+import { executeUpdate, executeQuery } from './execution.mjs';
 import { metadataSections, decodeModule } from './wasm.mjs';
 import { newSubnet, getCanister, isController } from './state.mjs';
 import {
@@ -81,9 +82,10 @@ export class Replica {
 
     const record = { sender: content.sender, ecid, expiry: BigInt(content.ingress_expiry), time: nowNanos() };
     try {
-      if (!isManagement) this.executeCanisterCall(content);
+      record.reply = isManagement
+        ? execute(this.subnet, { sender: content.sender, method: content.method_name, args: admitted.args }, { faults: this.faults, subnetId: this.subnetId })
+        : this.executeCanisterCall(content);
       record.status = 'replied';
-      record.reply = execute(this.subnet, { sender: content.sender, method: content.method_name, args: admitted.args }, { faults: this.faults });
       entry.outcome = 'replied';
     } catch (err) {
       if (!(err instanceof IcReject)) throw err;
@@ -101,14 +103,25 @@ export class Replica {
     return { args: null, target: null };
   }
 
-  // Installed modules are stored, never run: every canister method call is
-  // answered as the IC answers a call to a method the module does not export.
+  // An update call to a canister's own method: runs its Wasm (execution.mjs).
   executeCanisterCall(content) {
-    const canister = getCanister(this.subnet, content.canister_id);
+    const canister = this.runnableCanister(content.canister_id);
+    return executeUpdate(canister, { method: content.method_name, arg: Uint8Array.from(content.arg), caller: Uint8Array.from(content.sender), subnetId: this.subnetId });
+  }
+
+  // The checks before a canister's code runs: the canister exists, is
+  // running and has a module.
+  runnableCanister(canisterId, { query = false } = {}) {
+    const canister = getCanister(this.subnet, canisterId);
     const id = principalText(canister.id);
-    if (canister.status === 'stopped') throw reject(E.CanisterStopped, `Canister ${id} is stopped and therefore does not have a CallContextManager`);
+    if (canister.status !== 'running') {
+      const code = canister.status === 'stopped' ? E.CanisterStopped : E.CanisterStopping;
+      // Ingress to a stopped canister fails when it is inducted; a query finds it not running.
+      if (query || canister.status === 'stopping') throw reject(code, `Canister ${id} is not running`);
+      throw reject(code, `Canister ${id} is stopped and therefore does not have a CallContextManager`);
+    }
     if (!canister.module) throw reject(E.CanisterWasmModuleNotFound, `Error from Canister ${id}: Attempted to execute a message, but the canister contains no Wasm module.`);
-    throw reject(E.CanisterMethodNotFound, `Error from Canister ${id}: Canister has no update method '${content.method_name}'.`);
+    return canister;
   }
 
   requestCertificate(requestId) {
@@ -173,21 +186,7 @@ export class Replica {
     this.record({ endpoint: 'query', method: content.method_name, canister: principalText(ecid), sender: principalText(content.sender) });
     let response;
     try {
-      if (content.canister_id.length !== 0) {
-        if (!bytesEqual(content.canister_id, ecid)) {
-          throw new HttpError(400, `Specified CanisterId ${principalText(content.canister_id)} does not match effective canister id in URL ${principalText(ecid)}`);
-        }
-        const canister = getCanister(this.subnet, content.canister_id);
-        throw reject(E.CanisterMethodNotFound, `Error from Canister ${principalText(canister.id)}: Canister has no query method '${content.method_name}'.`);
-      }
-      if (!QUERY_METHODS.has(content.method_name)) {
-        throw reject(E.CanisterMethodNotFound, `Query method ${content.method_name} not found on the management canister.`);
-      }
-      const { args, target } = admit(this.subnet, { sender: content.sender, method: content.method_name, arg: content.arg });
-      if (target && !bytesEqual(target, ecid)) {
-        throw new HttpError(400, `Specified CanisterId ${principalText(target)} does not match effective canister id in URL ${principalText(ecid)}`);
-      }
-      const arg = execute(this.subnet, { sender: content.sender, method: content.method_name, args }, {});
+      const arg = content.canister_id.length !== 0 ? this.canisterQuery(ecid, content) : this.managementQuery(ecid, content);
       response = { status: 'replied', reply: { arg } };
     } catch (err) {
       if (!(err instanceof IcReject)) throw err;
@@ -197,6 +196,26 @@ export class Replica {
     const signed = hashOfMap({ ...response, timestamp, request_id: requestId });
     const signature = ed25519.sign(concat(RESPONSE_DOMAIN, signed), this.nodeSecret);
     return Cbor.encode({ ...response, signatures: [{ timestamp, signature, identity: this.nodeId }] });
+  }
+
+  // A query to a canister's own `canister_query` method, on a throwaway copy of its state.
+  canisterQuery(ecid, content) {
+    if (!bytesEqual(content.canister_id, ecid)) {
+      throw new HttpError(400, `Specified CanisterId ${principalText(content.canister_id)} does not match effective canister id in URL ${principalText(ecid)}`);
+    }
+    const canister = this.runnableCanister(content.canister_id, { query: true });
+    return executeQuery(canister, { method: content.method_name, arg: Uint8Array.from(content.arg), caller: Uint8Array.from(content.sender), subnetId: this.subnetId });
+  }
+
+  managementQuery(ecid, content) {
+    if (!QUERY_METHODS.has(content.method_name)) {
+      throw reject(E.CanisterMethodNotFound, `Query method ${content.method_name} not found on the management canister.`);
+    }
+    const { args, target } = admit(this.subnet, { sender: content.sender, method: content.method_name, arg: content.arg });
+    if (target && !bytesEqual(target, ecid)) {
+      throw new HttpError(400, `Specified CanisterId ${principalText(target)} does not match effective canister id in URL ${principalText(ecid)}`);
+    }
+    return execute(this.subnet, { sender: content.sender, method: content.method_name, args }, {});
   }
 
   // The certified state tree (spec: certification.md, "The system state tree").

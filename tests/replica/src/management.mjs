@@ -4,6 +4,8 @@
 import { IDL, methodTypes } from './idl.mjs';
 import { reject, E } from './errors.mjs';
 import { decodeModule, metadataSections } from './wasm.mjs';
+import { installCode } from './execution.mjs';
+import { Trap, trapToReject } from './system_api.mjs';
 import {
   newCanister, getCanister, requireController, canisterIdFromIndex, chunkStoreSize,
   DEFAULT_PROVISIONAL_CYCLES, canisterSnapshots, findSnapshot, admitNewSnapshot, storeSnapshot,
@@ -159,10 +161,11 @@ function canisterStatus(subnet, canister) {
 const EOP = 'enhanced-orthogonal-persistence';
 const usesEop = (module) => (module ? metadataSections(decodeModule(new Uint8Array(0), module)).has(EOP) : false);
 
-function installModule(canister, mode, module, context) {
+function installModule(canister, { mode, module, arg, sender }, context) {
   const id = principalText(canister.id);
   if (context.faults?.take('fail_install_code')) {
-    throw reject(E.CanisterCalledTrap, `Error from Canister ${id}: Canister called \`ic0.trap\` with message: 'injected install_code failure (local replica fault)'`);
+    // As if the new module's post_upgrade (or init) had called ic0.trap.
+    throw trapToReject(canister, new Trap('called', 'injected install_code failure (local replica fault)'));
   }
   const wasm = decodeModule(canister.id, module);
   const [kind] = Object.keys(mode);
@@ -185,16 +188,8 @@ function installModule(canister, mode, module, context) {
       throw reject(E.CanisterContractViolation, `Missing upgrade option: Enhanced orthogonal persistence requires the \`wasm_memory_persistence\` upgrade option.`);
     }
   }
-  canister.module = Uint8Array.from(module);
-  canister.moduleHash = sha256(canister.module);
-  if (!keepHeap) canister.heap = new Uint8Array(0);
-  // Stable memory survives only an upgrade; install and reinstall start afresh.
-  if (kind !== 'upgrade') {
-    canister.stable = new Uint8Array(0);
-    canister.certifiedData = new Uint8Array(0);
-  }
-  canister.globals = [];
-  canister.globalTimer = { inactive: null };
+  // Runs pre_upgrade / start / init or post_upgrade; a trap rejects and changes nothing.
+  installCode(canister, { kind, module, arg: Uint8Array.from(arg ?? []), caller: sender, keepHeap, subnetId: context.subnetId });
   canister.version += 1n;
 }
 
@@ -273,7 +268,7 @@ const handlers = {
 
   install_code(subnet, sender, args, context) {
     const canister = canisterOf(subnet, sender, args.canister_id);
-    installModule(canister, args.mode, args.wasm_module, context);
+    installModule(canister, { mode: args.mode, module: args.wasm_module, arg: args.arg, sender }, context);
   },
 
   uninstall_code(subnet, sender, args) {
@@ -325,7 +320,7 @@ const handlers = {
     if (toHex(actual) !== toHex(args.wasm_module_hash)) {
       throw reject(E.CanisterContractViolation, `Error from Wasm chunk store: Wasm module hash ${toHex(actual)} does not match given hash ${toHex(args.wasm_module_hash)}.`);
     }
-    installModule(target, args.mode, module, context);
+    installModule(target, { mode: args.mode, module, arg: args.arg, sender }, context);
   },
 
   take_canister_snapshot(subnet, sender, args) {

@@ -1,4 +1,4 @@
-// What the replica needs to know about a Wasm module without running it:
+// What the replica needs to know about a Wasm module before running it:
 // whether it is one (magic bytes, gzip) and its `icp:*` metadata sections.
 import { gunzipSync } from 'node:zlib';
 import { reject, E } from './errors.mjs';
@@ -10,10 +10,13 @@ const MAX_WASM = 100 * 1024 * 1024; // WASM_MAX_SIZE, rs/config embedders.rs
 
 const hasPrefix = (bytes, prefix) => prefix.every((b, i) => bytes[i] === b);
 
+// IC0505, as the IC words it for a module it cannot decode or validate.
+export const invalidWasm = (canisterId, why) =>
+  reject(E.CanisterInvalidWasm, `Error from Canister ${principalText(canisterId)}: Canister's Wasm module is not valid: ${why}`);
+
 // Returns the uncompressed module, or rejects with IC0505 as the IC does.
 export function decodeModule(canisterId, bytes) {
-  const invalid = (why) =>
-    reject(E.CanisterInvalidWasm, `Error from Canister ${principalText(canisterId)}: Canister's Wasm module is not valid: ${why}`);
+  const invalid = (why) => invalidWasm(canisterId, why);
   let wasm = bytes;
   if (hasPrefix(bytes, GZIP_MAGIC)) {
     try {

@@ -1,0 +1,364 @@
+// The `ic0` system API a canister imports: the subset simple canisters use,
+// with the IC's availability rules and trap semantics. Everything a message
+// changes outside the Wasm instance (stable memory, certified data, the
+// timer, the response) is collected in its context and only applied by the
+// executor when the message finishes without trapping.
+import { reject, E } from './errors.mjs';
+import { principalText, toHex, WASM_PAGE } from './util.mjs';
+
+// A local cap on stable memory (the IC allows hundreds of GiB); grow
+// beyond it returns -1 as the IC does when it runs out of room.
+export const MAX_STABLE_PAGES = 16384; // 1 GiB
+const MAX_CERTIFIED_DATA = 32;
+const MAX_PRINCIPAL = 29;
+const MAX_U64 = 2n ** 64n - 1n;
+
+// Every function the IC exports under `ic0` (interface spec, "System API
+// imports"). A module may import any of them; importing anything else is
+// an invalid module, as on the IC.
+export const IC0_FUNCTIONS = new Set([
+  'msg_arg_data_size', 'msg_arg_data_copy', 'msg_caller_size', 'msg_caller_copy',
+  'msg_reject_code', 'msg_reject_msg_size', 'msg_reject_msg_copy', 'msg_deadline',
+  'msg_reply_data_append', 'msg_reply', 'msg_reject',
+  'msg_cycles_available', 'msg_cycles_available128', 'msg_cycles_refunded', 'msg_cycles_refunded128',
+  'msg_cycles_accept', 'msg_cycles_accept128', 'cycles_burn128',
+  'canister_self_size', 'canister_self_copy', 'canister_cycle_balance', 'canister_cycle_balance128',
+  'canister_liquid_cycle_balance128', 'canister_status', 'canister_version',
+  'subnet_self_size', 'subnet_self_copy',
+  'msg_method_name_size', 'msg_method_name_copy', 'accept_message',
+  'call_new', 'call_on_cleanup', 'call_data_append', 'call_with_best_effort_response',
+  'call_cycles_add', 'call_cycles_add128', 'call_perform',
+  'stable_size', 'stable_grow', 'stable_write', 'stable_read',
+  'stable64_size', 'stable64_grow', 'stable64_write', 'stable64_read',
+  'root_key_size', 'root_key_copy',
+  'certified_data_set', 'data_certificate_present', 'data_certificate_size', 'data_certificate_copy',
+  'time', 'global_timer_set', 'performance_counter', 'is_controller', 'in_replicated_execution',
+  'cost_call', 'cost_create_canister', 'cost_http_request', 'cost_sign_with_ecdsa',
+  'cost_sign_with_schnorr', 'cost_vetkd_derive_key',
+  'env_var_count', 'env_var_name_size', 'env_var_name_copy', 'env_var_value_size',
+  'env_var_value_copy', 'env_var_name_exists',
+  'debug_print', 'trap', 'mint_cycles', 'mint_cycles128',
+]);
+
+// What a message is, in the IC's words for error messages.
+const MODE_NAMES = {
+  start: 'start',
+  init: 'init',
+  pre_upgrade: 'pre_upgrade',
+  post_upgrade: 'post_upgrade',
+  update: 'update',
+  replicated_query: 'replicated query',
+  query: 'non-replicated query',
+};
+const REPLYING = new Set(['update', 'replicated_query', 'query']);
+const WITH_CALLER = new Set(Object.keys(MODE_NAMES).filter((m) => m !== 'start'));
+const WITH_ARG = new Set(['init', 'post_upgrade', 'update', 'replicated_query', 'query']);
+const STATEFUL = new Set(['init', 'pre_upgrade', 'post_upgrade', 'update']);
+
+// A trap raised by the system API; the executor turns it into the IC's error.
+export class Trap extends Error {
+  constructor(kind, message) {
+    super(message);
+    this.kind = kind; // 'called' (ic0.trap), 'trapped' (a trap code), 'contract' (API misuse)
+  }
+}
+const contract = (message) => new Trap('contract', message);
+
+// Stable memory as seen by one execution (possibly several messages, as in
+// pre_upgrade then post_upgrade): copied on the first write so that a trap
+// leaves the canister's bytes untouched.
+export class StableMemory {
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.dirty = false;
+  }
+
+  get pages() {
+    return Math.ceil(this.bytes.length / WASM_PAGE);
+  }
+
+  own(length = this.pages * WASM_PAGE) {
+    if (this.dirty && this.bytes.length === length) return;
+    const copy = new Uint8Array(length);
+    copy.set(this.bytes);
+    this.bytes = copy;
+    this.dirty = true;
+  }
+
+  grow(pages, limit) {
+    const old = this.pages;
+    if (old + pages > limit) return -1;
+    if (pages > 0) this.own((old + pages) * WASM_PAGE);
+    return old;
+  }
+
+  check(offset, size) {
+    if (offset + size > this.pages * WASM_PAGE) throw new Trap('trapped', 'stable memory out of bounds');
+  }
+
+  read(offset, size) {
+    this.check(offset, size);
+    // Bytes past a length that is not a whole page (set through the admin API) read as zeros.
+    const out = new Uint8Array(size);
+    out.set(this.bytes.subarray(offset, Math.min(offset + size, this.bytes.length)));
+    return out;
+  }
+
+  write(offset, data) {
+    this.check(offset, data.length);
+    this.own();
+    this.bytes.set(data, offset);
+  }
+}
+
+// The state of one message: its inputs, its response, and the changes it
+// makes outside the instance. `shared` carries stable memory, certified data
+// and the timer across the messages of one install or upgrade.
+export class MessageContext {
+  constructor({ mode, canister, caller = new Uint8Array(0), arg = new Uint8Array(0), method = '', subnetId = new Uint8Array(0), shared }) {
+    this.mode = mode;
+    this.canister = canister;
+    this.caller = caller;
+    this.arg = arg;
+    this.method = method;
+    this.subnetId = subnetId;
+    this.shared = shared;
+    this.time = BigInt(Date.now()) * 1_000_000n;
+    this.replyData = [];
+    this.response = null; // {reply: bytes} | {reject: text}
+  }
+}
+
+export const newSharedState = (canister, { stable = canister.stable } = {}) => ({
+  stable: new StableMemory(stable),
+  certifiedData: null, // set by certified_data_set
+  globalTimer: null, // set by global_timer_set
+});
+
+const utf8 = (bytes) => new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+
+// The import object's `ic0` functions. `slot` holds the running message's
+// context and the instance's exported memory; it is filled in per message,
+// so one instance serves many messages.
+export function systemApi(slot) {
+  const ctx = () => slot.ctx;
+
+  const only = (name, allowed) => {
+    if (!allowed.has(ctx().mode)) throw contract(`"ic0_${name}" cannot be executed in ${MODE_NAMES[ctx().mode]} mode`);
+  };
+
+  const heap = () => {
+    if (!slot.memory) return new Uint8Array(0);
+    return new Uint8Array(slot.memory.buffer);
+  };
+  const heapRead = (src, size) => {
+    const h = heap();
+    if (src + size > h.length) throw new Trap('trapped', 'heap out of bounds');
+    return h.slice(src, src + size);
+  };
+  const heapWrite = (dst, data) => {
+    const h = heap();
+    if (dst + data.length > h.length) throw new Trap('trapped', 'heap out of bounds');
+    h.set(data, dst);
+  };
+  // The *_copy calls: copy `size` bytes from `offset` of `source` into the heap at `dst`.
+  const copyOut = (name, source, dst, offset, size) => {
+    if (offset + size > source.length) {
+      throw contract(`${name} failed because offset + size is out of bounds. Found offset ${offset} and size ${size} when the length is ${source.length}`);
+    }
+    heapWrite(dst, source.subarray(offset, offset + size));
+  };
+  const u32 = (n) => n >>> 0;
+  const u64 = (n) => {
+    const v = BigInt.asUintN(64, n);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new Trap('trapped', 'heap out of bounds');
+    return Number(v);
+  };
+  const notReplied = (name) => {
+    if (ctx().response) throw contract(`${name}: the call is already replied`);
+  };
+
+  const stable = () => ctx().shared.stable;
+
+  const api = {
+    msg_arg_data_size() {
+      only('msg_arg_data_size', WITH_ARG);
+      return ctx().arg.length;
+    },
+    msg_arg_data_copy(dst, offset, size) {
+      only('msg_arg_data_copy', WITH_ARG);
+      copyOut('ic0.msg_arg_data_copy', ctx().arg, u32(dst), u32(offset), u32(size));
+    },
+    msg_caller_size() {
+      only('msg_caller_size', WITH_CALLER);
+      return ctx().caller.length;
+    },
+    msg_caller_copy(dst, offset, size) {
+      only('msg_caller_copy', WITH_CALLER);
+      copyOut('ic0.msg_caller_copy', ctx().caller, u32(dst), u32(offset), u32(size));
+    },
+    msg_reply_data_append(src, size) {
+      only('msg_reply_data_append', REPLYING);
+      notReplied('ic0.msg_reply_data_append');
+      ctx().replyData.push(heapRead(u32(src), u32(size)));
+    },
+    msg_reply() {
+      only('msg_reply', REPLYING);
+      notReplied('ic0.msg_reply');
+      ctx().response = { reply: Uint8Array.from(Buffer.concat(ctx().replyData)) };
+    },
+    msg_reject(src, size) {
+      only('msg_reject', REPLYING);
+      notReplied('ic0.msg_reject');
+      ctx().response = { reject: utf8(heapRead(u32(src), u32(size))) };
+    },
+    msg_method_name_size() {
+      only('msg_method_name_size', REPLYING);
+      return new TextEncoder().encode(ctx().method).length;
+    },
+    msg_method_name_copy(dst, offset, size) {
+      only('msg_method_name_copy', REPLYING);
+      copyOut('ic0.msg_method_name_copy', new TextEncoder().encode(ctx().method), u32(dst), u32(offset), u32(size));
+    },
+    msg_cycles_available: () => 0n,
+    msg_cycles_available128: (dst) => heapWrite(u32(dst), new Uint8Array(16)),
+    msg_cycles_refunded: () => 0n,
+    msg_cycles_refunded128: (dst) => heapWrite(u32(dst), new Uint8Array(16)),
+    msg_cycles_accept: () => 0n,
+    msg_cycles_accept128: (high, low, dst) => heapWrite(u32(dst), new Uint8Array(16)),
+
+    canister_self_size: () => ctx().canister.id.length,
+    canister_self_copy(dst, offset, size) {
+      copyOut('ic0.canister_self_copy', ctx().canister.id, u32(dst), u32(offset), u32(size));
+    },
+    subnet_self_size: () => ctx().subnetId.length,
+    subnet_self_copy(dst, offset, size) {
+      copyOut('ic0.subnet_self_copy', ctx().subnetId, u32(dst), u32(offset), u32(size));
+    },
+    canister_cycle_balance() {
+      const { cycles } = ctx().canister;
+      return cycles > MAX_U64 ? MAX_U64 : cycles;
+    },
+    canister_cycle_balance128(dst) {
+      const out = new Uint8Array(16);
+      const view = new DataView(out.buffer);
+      view.setBigUint64(0, BigInt.asUintN(64, ctx().canister.cycles), true);
+      view.setBigUint64(8, BigInt.asUintN(64, ctx().canister.cycles >> 64n), true);
+      heapWrite(u32(dst), out);
+    },
+    canister_status: () => ({ running: 1, stopping: 2, stopped: 3 })[ctx().canister.status],
+    canister_version: () => ctx().canister.version,
+
+    stable_size() {
+      return stable().pages;
+    },
+    stable_grow(pages) {
+      // The 32-bit API addresses at most 4 GiB (65536 pages).
+      return stable().grow(u32(pages), Math.min(MAX_STABLE_PAGES, 65536));
+    },
+    stable_read(dst, offset, size) {
+      heapWrite(u32(dst), stable().read(u32(offset), u32(size)));
+    },
+    stable_write(offset, src, size) {
+      stable().write(u32(offset), heapRead(u32(src), u32(size)));
+    },
+    stable64_size: () => BigInt(stable().pages),
+    stable64_grow(pages) {
+      const n = BigInt.asUintN(64, pages);
+      return BigInt(n > BigInt(MAX_STABLE_PAGES) ? -1 : stable().grow(Number(n), MAX_STABLE_PAGES));
+    },
+    stable64_read(dst, offset, size) {
+      const [d, o, s] = [u64(dst), BigInt.asUintN(64, offset), u64(size)];
+      if (o + BigInt(s) > BigInt(stable().pages * WASM_PAGE)) throw new Trap('trapped', 'stable memory out of bounds');
+      heapWrite(d, stable().read(Number(o), s));
+    },
+    stable64_write(offset, src, size) {
+      const [o, sr, s] = [BigInt.asUintN(64, offset), u64(src), u64(size)];
+      if (o + BigInt(s) > BigInt(stable().pages * WASM_PAGE)) throw new Trap('trapped', 'stable memory out of bounds');
+      stable().write(Number(o), heapRead(sr, s));
+    },
+
+    certified_data_set(src, size) {
+      only('certified_data_set', STATEFUL);
+      if (u32(size) > MAX_CERTIFIED_DATA) {
+        throw contract(`ic0_certified_data_set failed because the passed data must be no larger than ${MAX_CERTIFIED_DATA} bytes. Found ${u32(size)} bytes.`);
+      }
+      ctx().shared.certifiedData = heapRead(u32(src), u32(size));
+    },
+    // Queries get no certificate here (see README, known differences).
+    data_certificate_present: () => 0,
+    data_certificate_size() {
+      throw contract('ic0_data_certificate_size failed because no certificate is present.');
+    },
+    data_certificate_copy() {
+      throw contract('ic0_data_certificate_copy failed because no certificate is present.');
+    },
+
+    time: () => ctx().time,
+    global_timer_set(timestamp) {
+      only('global_timer_set', STATEFUL);
+      const shared = ctx().shared;
+      const current = shared.globalTimer ?? ctx().canister.globalTimer;
+      const previous = current.active ?? 0n;
+      const next = BigInt.asUintN(64, timestamp);
+      shared.globalTimer = next === 0n ? { inactive: null } : { active: next };
+      return previous;
+    },
+    performance_counter: () => BigInt(Math.round(performance.now() * 1000)),
+    in_replicated_execution: () => (ctx().mode === 'query' ? 0 : 1),
+    is_controller(src, size) {
+      if (u32(size) > MAX_PRINCIPAL) throw contract(`ic0_is_controller failed because the principal is longer than ${MAX_PRINCIPAL} bytes.`);
+      const principal = toHex(heapRead(u32(src), u32(size)));
+      return ctx().canister.controllers.some((c) => toHex(c) === principal) ? 1 : 0;
+    },
+
+    debug_print(src, size) {
+      const text = utf8(heapRead(u32(src), u32(size)));
+      process.stderr.write(`[Canister ${principalText(ctx().canister.id)}] ${text}\n`);
+    },
+    trap(src, size) {
+      throw new Trap('called', utf8(heapRead(u32(src), u32(size))));
+    },
+  };
+
+  // The rest of ic0 (inter-canister calls, cycles minting, cost queries,
+  // environment variables, ...) links, but traps when called.
+  for (const name of IC0_FUNCTIONS) {
+    api[name] ??= () => {
+      throw contract(`ic0.${name} is not supported by the local replica`);
+    };
+  }
+  return api;
+}
+
+// The IC's user-facing error for a failed execution of `canister`.
+export function trapToReject(canister, err) {
+  const prefix = `Error from Canister ${principalText(canister.id)}: `;
+  if (err instanceof Trap) {
+    if (err.kind === 'called') {
+      return reject(
+        E.CanisterCalledTrap,
+        `${prefix}Canister called \`ic0.trap\` with message: '${err.message}'.\n` +
+          'Consider gracefully handling failures from this canister or altering the canister to handle exceptions. ' +
+          'See documentation: https://internetcomputer.org/docs/current/references/execution-errors#trapped-explicitly',
+      );
+    }
+    if (err.kind === 'trapped') return reject(E.CanisterTrapped, `${prefix}Canister trapped: ${err.message}`);
+    return reject(E.CanisterContractViolation, `${prefix}Canister violated contract: ${err.message}`);
+  }
+  if (err instanceof WebAssembly.RuntimeError || err instanceof RangeError) {
+    return reject(E.CanisterTrapped, `${prefix}Canister trapped: ${trapCode(err)}`);
+  }
+  return null;
+}
+
+// V8's trap messages mapped onto the IC's TrapCode names.
+function trapCode(err) {
+  const m = err.message;
+  if (err instanceof RangeError && /call stack/i.test(m)) return 'stack overflow';
+  if (/unreachable/.test(m)) return 'unreachable';
+  if (/memory access out of bounds|data segment/.test(m)) return 'heap out of bounds';
+  if (/divide by zero|remainder by zero/.test(m)) return 'integer division by 0';
+  if (/table index|table/.test(m)) return 'table out of bounds';
+  return 'unknown';
+}
