@@ -59,6 +59,27 @@ for (const [name, spec] of [
   });
 }
 
+test('a replica without /api/v4 and /api/v3: the helper falls back to /api/v2 and polls', async () => {
+  const fx = await fixture();
+  try {
+    const p = await ready(fx);
+    await fx.faults({ legacy_api: 1 });
+    await fx.clearLog();
+    const r = await p.target('juno_upgrade');
+    assert.equal(r.code, 0, r.output);
+    assert.match(r.output, /no \/api\/v4 call endpoint; using \/api\/v2 and polling/);
+    assert.match(r.output, /no \/api\/v3 read_state; using \/api\/v2/);
+    const log = await fx.log();
+    assert.ok(log.some((e) => e.endpoint === 'call' && e.method === 'install_code'), 'install went through v2');
+    assert.ok(!log.some((e) => e.endpoint === 'call(sync)'), 'no synchronous call was accepted');
+    const s = await fx.state();
+    assert.equal(s.module_hash, sha256hex(v2));
+    assert.equal(s.status, 'running');
+  } finally {
+    await fx.close();
+  }
+});
+
 test('a file that is not Wasm is refused before the module is touched', async () => {
   const fx = await fixture();
   try {

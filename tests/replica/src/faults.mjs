@@ -11,6 +11,7 @@ export class Faults {
     this.delay_ms = 0; // delay every IC API answer by this much...
     this.delay_count = -1; // ...for this many requests (-1: until reset)
     this.fail_install_code = 0; // the next install_code/install_chunked_code traps
+    this.legacy_api = 0; // 1: answer 404 on /api/v4 calls and /api/v3 reads, as older replicas do
   }
 
   // Consumes one occurrence of counter `name`; true when the fault fires.
@@ -37,7 +38,7 @@ export class Faults {
   }
 
   toJSON() {
-    const { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code } = this;
-    return { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code };
+    const { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api } = this;
+    return { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api };
   }
 }

@@ -87,6 +87,7 @@ export function createReplicaServer(replica) {
       return;
     }
     const [, version, ecidText, kind] = match;
+    if (faults.legacy_api && version !== 'v2') throw new HttpError(404, `Not found: ${url.pathname}`);
     const ecid = parseEcid(ecidText);
     if (kind === 'read_state') {
       if (version === 'v4') throw new HttpError(404, `Not found: ${url.pathname}`);
