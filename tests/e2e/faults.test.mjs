@@ -2,7 +2,7 @@
 // message names the module's state and the next step.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, project, setMemory, sha256hex, wasmModule, makeOtherIdentity } from './harness.mjs';
+import { fixture, project, setMemory, sha256hex, wasmModule, makeOtherIdentity, admin, run, HELPER } from './harness.mjs';
 
 const v1 = wasmModule({ version: [1] });
 const v2 = wasmModule({ version: [2] });
@@ -75,6 +75,31 @@ test('a replica without /api/v4 and /api/v3: the helper falls back to /api/v2 an
     const s = await fx.state();
     assert.equal(s.module_hash, sha256hex(v2));
     assert.equal(s.status, 'running');
+  } finally {
+    await fx.close();
+  }
+});
+
+test('an outage while the module is stopped: the error says so and how to start it', async () => {
+  const fx = await fixture();
+  try {
+    const p = await ready(fx, { JUNO_UPGRADE_BACKUP: 'OFF' });
+    // canister_status, the root key, stop_canister and canister_status (stopped?) go through;
+    // then every request fails: the install, and starting the module again.
+    await fx.faults({ http_error: { status: 503, count: 1000, after: 4 } });
+    const r = await p.target('juno_upgrade');
+    assert.notEqual(r.code, 0);
+    assert.match(r.output, /upgrade failed: the replica refused install_code with HTTP 503/);
+    assert.match(r.output, /The module is STOPPED: starting it again failed \(.*start_canister.*\)\. Start it with: juno-helper start --config \S+satellite\.json/);
+    assert.equal((await fx.state()).status, 'stopped');
+
+    await admin(fx.url, 'DELETE', 'faults');
+    const config = /Start it with: juno-helper start --config (\S+)/.exec(r.output)[1];
+    const start = await run(HELPER, ['start', '--config', config]);
+    assert.equal(start.code, 0, start.output);
+    const s = await fx.state();
+    assert.equal(s.status, 'running');
+    assert.equal(s.module_hash, sha256hex(v1), 'the install never reached the module');
   } finally {
     await fx.close();
   }

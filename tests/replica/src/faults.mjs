@@ -6,7 +6,8 @@ export class Faults {
 
   reset() {
     this.drop_connections = 0; // close the socket without an answer
-    this.http_error = { status: 503, count: 0, body: 'injected fault (local replica)' }; // 5xx or 429
+    // 5xx or 429 for `count` requests, once `after` more requests have been answered normally
+    this.http_error = { status: 503, count: 0, after: 0, body: 'injected fault (local replica)' };
     this.accept_async = 0; // answer 202 to synchronous calls (the call still executes)
     this.delay_ms = 0; // delay every IC API answer by this much...
     this.delay_count = -1; // ...for this many requests (-1: until reset)
@@ -28,7 +29,12 @@ export class Faults {
       if (key === 'http_error') {
         const status = Number(value.status ?? 503);
         if (!(status === 429 || (status >= 500 && status <= 599))) throw new Error('http_error.status must be 429 or 5xx');
-        this.http_error = { status, count: Number(value.count ?? 1), body: String(value.body ?? this.http_error.body) };
+        this.http_error = {
+          status,
+          count: Number(value.count ?? 1),
+          after: Number(value.after ?? 0),
+          body: String(value.body ?? this.http_error.body),
+        };
       } else if (key in this && typeof this[key] === 'number') {
         this[key] = Number(value);
       } else {

@@ -59,7 +59,9 @@ export function createReplicaServer(replica) {
       req.socket.destroy();
       return;
     }
-    if (faults.http_error.count > 0) {
+    if (faults.http_error.count > 0 && faults.http_error.after > 0) {
+      faults.http_error.after -= 1; // this request still gets through
+    } else if (faults.http_error.count > 0) {
       faults.http_error.count -= 1;
       await readBody(req).catch(() => {});
       if (faults.http_error.status === 429) res.setHeader('retry-after', '1');
