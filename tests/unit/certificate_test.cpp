@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "bls_test_signer.hpp"
 #include "ic/cbor.hpp"
 #include "ic/error.hpp"
 #include "ic/leb128.hpp"
@@ -48,17 +49,32 @@ Bytes leb(std::uint64_t v) {
 
 Value time_node(std::uint64_t time) { return labeled_node("time", leaf_node(leb(time))); }
 
-// The exact SubjectPublicKeyInfo prefix of a BLS12-381 G2 key, from the interface spec.
-Bytes der_key(std::uint8_t fill) {
+// Test keys are BLS secrets: the root key's and the delegated subnet's.
+constexpr std::uint64_t root_secret = 0x11;
+constexpr std::uint64_t subnet_secret = 0x22;
+
+// The exact SubjectPublicKeyInfo prefix of a BLS12-381 G2 key, from the interface spec, and the
+// public key of `secret`.
+Bytes der_key(std::uint64_t secret) {
     Bytes der =
         from_hex("308182301d060d2b0601040182dc7c0503010201060c2b0601040182dc7c05030201036100");
-    der.resize(der.size() + 96, fill);
+    append(der, test::bls_public_key(secret));
     return der;
 }
 
+// Signed by `signer` over the tree's root hash unless `signature` says otherwise; a tree the
+// parser would refuse (the tests of malformed trees) gets 48 arbitrary bytes instead.
 Bytes encode_certificate(Value tree, std::optional<Value> delegation = std::nullopt,
-                         Bytes signature = Bytes(48, 0x01)) {
-    cbor::Map map{{"tree", std::move(tree)}, {"signature", Value(std::move(signature))}};
+                         std::optional<Bytes> signature = std::nullopt,
+                         std::uint64_t signer = root_secret) {
+    if (!signature) {
+        try {
+            signature = test::bls_sign_state_root(signer, HashTree::from_cbor(tree).digest());
+        } catch (const Error&) {
+            signature = Bytes(48, 0x01);
+        }
+    }
+    cbor::Map map{{"tree", std::move(tree)}, {"signature", Value(std::move(*signature))}};
     if (delegation) map.emplace_back("delegation", std::move(*delegation));
     return cbor::encode(Value(std::move(map)));
 }
@@ -87,14 +103,15 @@ Bytes ranges_blob(const std::vector<std::pair<Bytes, Bytes>>& ranges) {
 
 // What the root subnet's certificate says about the delegated subnet.
 struct SubnetFacts {
-    std::optional<Bytes> public_key = der_key(0x22);
+    std::optional<Bytes> public_key = der_key(subnet_secret);
     Principal key_owner = test_subnet();  // whose /subnet/<id>/public_key the tree reveals
     std::vector<std::pair<Bytes, Bytes>> shards{
         {range_low, ranges_blob({{range_low, range_high}})}};
     bool prune_shards = false;  // add a pruned node beside the revealed shards
     std::optional<Bytes> legacy_ranges;
     std::optional<Value> nested_delegation;
-    Bytes signature = Bytes(48, 0x03);
+    std::optional<Bytes> signature;  // by default signed by `signer`
+    std::uint64_t signer = root_secret;
 };
 
 Bytes delegation_certificate(const SubnetFacts& facts) {
@@ -117,16 +134,18 @@ Bytes delegation_certificate(const SubnetFacts& facts) {
     top.push_back(
         labeled_node("subnet", labeled_node(facts.key_owner.bytes(), forest(std::move(subnet)))));
     top.push_back(time_node(now - 3 * 24 * 60 * minute));  // delegations are not age-checked
-    return encode_certificate(forest(std::move(top)), facts.nested_delegation, facts.signature);
+    return encode_certificate(forest(std::move(top)), facts.nested_delegation, facts.signature,
+                              facts.signer);
 }
 
 Bytes delegated_certificate(const SubnetFacts& facts, std::uint64_t time = now) {
     return encode_certificate(forest({time_node(time)}),
-                              delegation_value(test_subnet(), delegation_certificate(facts)));
+                              delegation_value(test_subnet(), delegation_certificate(facts)),
+                              std::nullopt, subnet_secret);
 }
 
 TrustAnchor anchor(Principal effective_canister_id = inside) {
-    return TrustAnchor{der_key(0x11), std::move(effective_canister_id), now, 5 * minute};
+    return TrustAnchor{der_key(root_secret), std::move(effective_canister_id), now, 5 * minute};
 }
 
 // Runs `f` and returns the ic::Error it throws, failing the test when it throws nothing.
@@ -301,15 +320,31 @@ TEST(CertificateVerify, RefusesSignaturesThatAreNot48Bytes) {
                    anchor(), "signature has 96 bytes");
 }
 
+TEST(CertificateVerify, RefusesSignaturesByAnotherKey) {
+    const Value tree = forest({time_node(now)});
+    EXPECT_NO_THROW(Certificate::verify(encode_certificate(tree), anchor()));
+    expect_refused(encode_certificate(tree, std::nullopt, std::nullopt, 0x33), anchor(),
+                   "the certificate (signed by the root key) failed BLS verification: the "
+                   "signature does not match");
+    // A valid signature over another tree.
+    Bytes other_signature = test::bls_sign_state_root(
+        root_secret, HashTree::from_cbor(forest({time_node(now - 1)})).digest());
+    expect_refused(encode_certificate(tree, std::nullopt, other_signature), anchor(),
+                   "does not match");
+    // 48 bytes that are no point at all.
+    expect_refused(encode_certificate(tree, std::nullopt, Bytes(48, 0x01)), anchor(),
+                   "the signature is not compressed");
+}
+
 TEST(CertificateVerify, RefusesRootKeysThatAreNotBlsDer) {
     Bytes certificate = encode_certificate(forest({time_node(now)}));
     TrustAnchor trust = anchor();
     trust.root_key_der = Bytes(96, 0x11);  // the raw key, without DER
     expect_refused(certificate, trust, "root key");
-    trust.root_key_der = der_key(0x11);
+    trust.root_key_der = der_key(root_secret);
     trust.root_key_der.pop_back();
     expect_refused(certificate, trust, "root key");
-    trust.root_key_der = der_key(0x11);
+    trust.root_key_der = der_key(root_secret);
     trust.root_key_der[10] ^= 1;  // another OID
     expect_refused(certificate, trust, "root key");
 }
@@ -411,6 +446,23 @@ TEST(CertificateDelegation, RefusesAMalformedDelegationCertificate) {
     SubnetFacts short_signature;
     short_signature.signature = Bytes(47, 0x03);
     expect_refused(delegated_certificate(short_signature), anchor(), "signature has 47 bytes");
+}
+
+TEST(CertificateDelegation, RefusesSignaturesByTheWrongKeys) {
+    SubnetFacts forged;
+    forged.signer = 0x33;  // the delegation is not signed by the root key
+    expect_refused(delegated_certificate(forged), anchor(),
+                   "the delegation's certificate for subnet " + test_subnet().to_text() +
+                       " (signed by the root key) failed BLS verification");
+    // The outer certificate must be signed by the subnet's key, not the root key's.
+    Bytes by_root = encode_certificate(forest({time_node(now)}),
+                                       delegation_value(test_subnet(), delegation_certificate({})),
+                                       std::nullopt, root_secret);
+    expect_refused(by_root, anchor(), "(signed by the key of subnet " + test_subnet().to_text());
+    SubnetFacts bad_key;
+    bad_key.public_key = der_key(subnet_secret);
+    bad_key.public_key->back() ^= 1;  // most likely not on the curve; never the signer's key
+    expect_refused(delegated_certificate(bad_key), anchor(), "failed BLS verification");
 }
 
 TEST(CertificateDelegation, FreshnessIsStillChecked) {

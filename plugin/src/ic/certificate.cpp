@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "ic/bls.hpp"
 #include "ic/cbor.hpp"
 #include "ic/error.hpp"
 #include "ic/leb128.hpp"
@@ -103,12 +104,20 @@ ByteView bls_key_from_der(ByteView der, std::string_view what) {
     return der.subspan(bls_der_prefix.size());
 }
 
-// THE SPOT FOR BLS12-381 (issue 6): check
-//   BLS_verify(public_key, signature, "\x0Dic-state-root" || root_hash)
-// with ciphersuite BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_ (signature in G1, key in G2), and
-// fail(ErrorKind::Verification, ...) when it does not hold. Until then every signature passes.
-void verify_bls_signature([[maybe_unused]] ByteView public_key, [[maybe_unused]] ByteView signature,
-                          [[maybe_unused]] const Hash& root_hash) {}
+// BLS_verify(public_key, signature, "\x0Dic-state-root" || root_hash) with the ciphersuite
+// BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_ (signature in G1, key in G2). `what` names the
+// certificate and its signer for the error, which also says which check failed.
+void verify_bls_signature(ByteView public_key, ByteView signature, const Hash& root_hash,
+                          const std::string& what) {
+    static constexpr std::string_view domain = "\x0Dic-state-root";
+    Bytes message = to_bytes(domain);
+    append(message, root_hash);
+    try {
+        bls_verify_or_throw(public_key, signature, message);
+    } catch (const Error& e) {
+        fail(ErrorKind::Verification, what + " failed BLS verification: " + e.what());
+    }
+}
 
 // Whether a ranges blob, CBOR 55799([[lo, hi], ...]) of principal bytes, holds `id`. Principals
 // order bytewise, which is how the subnet's ranges are defined.
@@ -188,7 +197,9 @@ Bytes check_delegation(const Delegation& delegation, ByteView root_key, const Tr
              "may sign a delegation");
     }
     check_signature_size(inner.signature, "the delegation certificate's");
-    verify_bls_signature(root_key, inner.signature, inner.tree.digest());
+    verify_bls_signature(
+        root_key, inner.signature, inner.tree.digest(),
+        "the delegation's certificate for subnet " + subnet + " (signed by the root key)");
 
     HashTree::LookupResult key =
         inner.tree.lookup({label("subnet"), delegation.subnet_id.bytes(), label("public_key")});
@@ -245,7 +256,11 @@ void verify_signature(const CertificateData& certificate, const TrustAnchor& anc
         subnet_key = check_delegation(*certificate.delegation, signing_key, anchor);
         signing_key = subnet_key;
     }
-    verify_bls_signature(signing_key, certificate.signature, certificate.tree.digest());
+    verify_bls_signature(signing_key, certificate.signature, certificate.tree.digest(),
+                         certificate.delegation
+                             ? "the certificate (signed by the key of subnet " +
+                                   certificate.delegation->subnet_id.to_text() + ")"
+                             : std::string("the certificate (signed by the root key)"));
 }
 
 Certificate Certificate::verify(ByteView cbor_bytes, const TrustAnchor& anchor) {

@@ -65,15 +65,16 @@ CertificateData parse_certificate(ByteView cbor_bytes);
 // does not reveal /time, and ic::Error (Protocol) when the leaf is not exactly one LEB128 number.
 std::uint64_t certificate_time(const HashTree& tree);
 
-// The one place a certificate's signature is checked. Today it checks everything except the BLS
-// signatures themselves, which land with issue 6 (one marked spot in certificate.cpp):
+// The one place a certificate's signature is checked, before any value is read from it:
 //  - the signature is 48 bytes (a compressed G1 point), and the root key is 133-byte DER with the
 //    exact BLS12-381 prefix;
 //  - a delegation's certificate parses, carries no delegation of its own and a 48-byte signature,
 //    and reveals /subnet/<subnet_id>/public_key as 133-byte DER with the same prefix;
 //  - the effective canister id lies in a range the delegation certifies for that subnet, at
-//    /canister_ranges/<subnet_id>/<shard> or the legacy /subnet/<subnet_id>/canister_ranges.
-// Until then a certificate signed by anyone passes. Throws ic::Error (Verification).
+//    /canister_ranges/<subnet_id>/<shard> or the legacy /subnet/<subnet_id>/canister_ranges;
+//  - the BLS12-381 signatures (bls.hpp): the delegation's by the root key, and the certificate's
+//    by the root key, or by the subnet key when delegated.
+// Throws ic::Error (Verification).
 void verify_signature(const CertificateData& certificate, const TrustAnchor& anchor);
 
 }  // namespace ic
