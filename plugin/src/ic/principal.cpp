@@ -43,8 +43,10 @@ std::uint32_t crc32_of(ByteView data) {
 
 Bytes checksummed(const Bytes& bytes) {
     std::uint32_t crc = crc32_of(bytes);
-    Bytes out{static_cast<std::uint8_t>(crc >> 24), static_cast<std::uint8_t>(crc >> 16),
-              static_cast<std::uint8_t>(crc >> 8), static_cast<std::uint8_t>(crc)};
+    Bytes out;
+    out.reserve(4 + bytes.size());
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out.push_back(static_cast<std::uint8_t>(crc >> shift));
     append(out, bytes);
     return out;
 }
