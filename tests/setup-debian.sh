@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 packages="build-essential cmake ninja-build pkg-config git
-  libssl-dev libcurl4-openssl-dev libcbor-dev rapidjson-dev zlib1g-dev libgtest-dev
+  libssl-dev libcurl4-openssl-dev libcbor-dev rapidjson-dev zlib1g-dev libgtest-dev libbenchmark-dev
   clang lld libclang-rt-14-dev clang-format openssl faketime"
 command -v node >/dev/null 2>&1 || packages="$packages nodejs npm"
 

@@ -9,8 +9,8 @@
 
 namespace juno {
 
-// The IC accepts chunks of at most 1 MiB; Juno and dfx use 1,000,000 bytes.
-constexpr std::size_t chunk_size = 1'000'000;
+// The IC accepts chunks of at most 1 MiB: the largest chunks mean the fewest calls.
+constexpr std::size_t chunk_size = 1024 * 1024;
 
 struct ChunkUploadResult {
     std::vector<ic::Hash> hashes;  // in module order, for install_chunked_code
@@ -18,6 +18,6 @@ struct ChunkUploadResult {
     std::size_t reused = 0;        // chunks the store already held
 };
 
-ChunkUploadResult upload_chunks(Context& context, ic::ByteView module, unsigned parallelism = 4);
+ChunkUploadResult upload_chunks(Context& context, ic::ByteView module, unsigned parallelism = 8);
 
 }  // namespace juno

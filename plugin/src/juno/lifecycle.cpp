@@ -17,7 +17,9 @@ void stop_module(Context& context) {
     const ic::Principal& canister = context.module.canister;
     context.progress("stopping " + context.module.label());
     try {
+        // stop_canister replies once the module is stopped.
         context.management.stop_canister(canister);
+        return;
     } catch (const ic::RejectError& error) {
         // IC0206: the stop timed out while the module finishes open calls; it keeps stopping.
         if (error.error_code() != "IC0206") throw;
