@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A local Internet Computer replica for juno-cmake's tests.
-//   node replica.mjs [--port <n>] [--state-dir <dir>]
+//   node replica.mjs [--port <n>] [--state-dir <dir>] [--delegation]
 // Prints `listening on http://127.0.0.1:<port>` as its first stdout line.
 import { parseArgs } from 'node:util';
 import { Replica } from './src/ingress.mjs';
@@ -14,11 +14,12 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string', default: String(DEFAULT_PORT) },
     'state-dir': { type: 'string' },
+    delegation: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
-  process.stdout.write('usage: node replica.mjs [--port <n>] [--state-dir <dir>]\n');
+  process.stdout.write('usage: node replica.mjs [--port <n>] [--state-dir <dir>] [--delegation]\n');
   process.exit(0);
 }
 const port = Number(values.port);
@@ -34,6 +35,8 @@ const replica = new Replica({
   subnet: saved?.subnet,
   rootKey: saved?.rootKey,
   nodeSecret: saved?.nodeSecret,
+  // --delegation: sign as a subnet the root key delegates to, as mainnet's subnets do.
+  topology: { ...saved?.topology, ...(values.delegation ? { delegation: true } : {}) },
   faults,
   onChange: () => store?.schedule(replica),
 });

@@ -285,6 +285,16 @@ Bytes Agent::update(const Principal& canister_id, const Principal& effective_can
                 fail(ErrorKind::Protocol, "unknown call status '" + state + "'");
             Certificate certificate =
                 check(reply.at("certificate").as_bytes("certificate"), effective_canister_id);
+            // A synchronous reply certifies this request's status; one without it answers some
+            // other request (a replica still working answers 202 instead).
+            Bytes rid(call.request_id.begin(), call.request_id.end());
+            auto status_leaf =
+                certificate.lookup({label("request_status"), rid, label("status")}).status;
+            if (status_leaf != HashTree::LookupStatus::Found) {
+                fail(ErrorKind::Verification,
+                     "the certified reply to " + method + " does not hold the status of request " +
+                         to_hex(call.request_id) + "; it answers another request and is refused");
+            }
             if (auto bytes = outcome(certificate, call.request_id)) return *bytes;
             return poll(effective_canister_id, call.request_id);
         }

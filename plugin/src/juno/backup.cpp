@@ -50,6 +50,7 @@ BackupResult take_backup_while_stopped(Context& context, const BackupPolicy& pol
 BackupResult backup(Context& context, const BackupPolicy& policy) {
     BackupResult result;
     bool stopping = false;
+    bool snapshot_requested = false;
     try {
         if (!context.management.canister_status(context.module.canister).module_hash) {
             result.outcome = BackupResult::Outcome::Skipped;
@@ -67,13 +68,22 @@ BackupResult backup(Context& context, const BackupPolicy& policy) {
         }
         stopping = true;
         with_module_stopped(context, [&] {
+            snapshot_requested = true;
             result = take_backup_while_stopped(context, policy);
             result.version_at_snapshot =
                 context.management.canister_status(context.module.canister).version;
         });
     } catch (const ic::Error& error) {
         std::string message = "backup failed: " + std::string(error.what());
-        if (!left_module_stopped(error)) {
+        if (left_module_stopped(error)) {
+            // The message already says how to start the module.
+        } else if (snapshot_requested && !outcome_known(error)) {
+            message +=
+                "\nThe IC may or may not have taken the backup (its answer was lost or "
+                "could not be trusted); " +
+                context.module.label() + " is running again. See which backups it holds with: " +
+                context.module.command_for("list");
+        } else {
             message += "\nNo backup was changed, and " + context.module.label() +
                        (stopping ? " is running again." : " was not touched.") +
                        " Run the backup again with: " + context.module.command_for("backup");

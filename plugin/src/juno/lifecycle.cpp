@@ -41,6 +41,10 @@ bool left_module_stopped(const ic::Error& error) {
     return std::string(error.what()).find(stopped_notice) != std::string::npos;
 }
 
+bool outcome_known(const ic::Error& error) {
+    return error.kind() == ic::ErrorKind::Rejected || error.kind() == ic::ErrorKind::Usage;
+}
+
 void start_module(Context& context) {
     context.progress("starting " + context.module.label());
     context.management.start_canister(context.module.canister);

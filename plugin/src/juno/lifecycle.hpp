@@ -17,6 +17,10 @@ void with_module_stopped(Context& context, const std::function<void()>& work);
 // start it); other failures of with_module_stopped leave the module running.
 bool left_module_stopped(const ic::Error& error);
 
+// Whether a failed call's effect is known: a rejection by the IC (certified or not) changed
+// nothing, but after a lost or untrustworthy reply the call may or may not have executed.
+bool outcome_known(const ic::Error& error);
+
 // Starts the module; used on its own by `juno-helper start`.
 void start_module(Context& context);
 

@@ -12,7 +12,9 @@ std::string Module::label() const {
 }
 
 std::string Module::command_for(const std::string& action) const {
-    if (action != "start" && !name.empty() && !build_dir.empty()) {
+    // Actions with a CMake target are told as the target; start and status only as the helper.
+    bool has_target = action != "start" && action != "status";
+    if (has_target && !name.empty() && !build_dir.empty()) {
         std::string target = "juno_" + action + "_" + name;
         if (action == "list") target = "juno_backup_list_" + name;
         if (action == "delete") target = "juno_backup_delete_" + name;

@@ -21,7 +21,17 @@ Snapshot restore(Context& context, const std::optional<std::string>& hex) {
         });
     } catch (const ic::Error& error) {
         std::string message = error.what();
-        if (!left_module_stopped(error)) {
+        if (left_module_stopped(error)) {
+            // The message already says how to start the module.
+        } else if (!outcome_known(error)) {
+            message +=
+                "\nThe IC may or may not have loaded the backup (its answer was lost or "
+                "could not be trusted); " +
+                context.module.label() +
+                " is running again and the backup is unchanged. Check the module with: " +
+                context.module.command_for("status") +
+                ", and restore again if needed: " + context.module.command_for("restore");
+        } else {
             message += "\n" + context.module.label() +
                        " is running again in the state it had before the restore; the backup is "
                        "unchanged. Try again with: " +

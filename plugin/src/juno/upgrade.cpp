@@ -133,6 +133,16 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
         if (!left_module_stopped(error)) {
             if (installed) {
                 message += "\nThe new version is installed.";
+            } else if (!outcome_known(error)) {
+                message +=
+                    "\nThe IC's answer was lost or could not be trusted, so the new version "
+                    "may or may not be installed; " +
+                    context.module.label() + " is running again. " +
+                    describe_restore_point(result) +
+                    " Check the module hash with: " + context.module.command_for("status") +
+                    ", then run the upgrade again if needed (it does nothing when the module "
+                    "is already up to date): " +
+                    context.module.command_for("upgrade");
             } else {
                 message += "\n" + context.module.label() +
                            " is running its previous version again (an install that fails changes "

@@ -2,7 +2,8 @@
 // inspect and edit canister state, create canisters, inject faults.
 import { newCanister, canisterIdFromIndex, canisterSnapshots, snapshotSize, DEFAULT_PROVISIONAL_CYCLES, chunkStoreSize } from './state.mjs';
 import { HttpError } from './errors.mjs';
-import { sha256, toHex, principalText, Principal, roundUpToPage } from './util.mjs';
+import { sha256, toHex, principalText, Principal, roundUpToPage, nowNanos } from './util.mjs';
+import { advanceClock, clockOffsetMs } from './clock.mjs';
 
 const MEMORIES = { stable_memory: 'stable', wasm_memory: 'heap', heap_memory: 'heap' };
 
@@ -57,6 +58,17 @@ export function canisterSummary(subnet, c) {
   };
 }
 
+function delegationSummary(replica) {
+  return {
+    enabled: Boolean(replica.delegation),
+    subnet_id: principalText(replica.subnetId),
+    root_subnet_id: principalText(replica.rootSubnetId),
+    ranges: replica.ranges.toJson(),
+    ranges_per_shard: replica.ranges.perShard,
+    ...(replica.delegation ? replica.delegation.toJson() : {}),
+  };
+}
+
 // Returns {status, json} or {status, bytes}; throws HttpError.
 export async function handleAdmin(replica, req, url, body) {
   const parts = url.pathname.split('/').filter(Boolean).slice(2); // drop "_", "admin"
@@ -78,6 +90,8 @@ export async function handleAdmin(replica, req, url, body) {
     return json({
       root_key: toHex(replica.rootKey.der),
       subnet_id: principalText(replica.subnetId),
+      root_subnet_id: principalText(replica.rootSubnetId),
+      delegation: Boolean(replica.delegation),
       canisters: subnet.canisters.size,
       snapshots: subnet.snapshots.size,
     });
@@ -97,6 +111,43 @@ export async function handleAdmin(replica, req, url, body) {
       replica.faults.reset();
       return json(replica.faults.toJSON());
     }
+  }
+
+  if (parts[0] === 'delegation') {
+    if (method === 'POST' || method === 'PUT' || method === 'DELETE') {
+      // Any subset of the topology; DELETE returns to plain mode with the default ranges.
+      const spec = method === 'DELETE' ? {} : parseJson();
+      const current = replica.topology();
+      const next = {
+        delegation: spec.enabled ?? (method === 'DELETE' ? false : current.delegation),
+        ranges: spec.ranges ?? (method === 'DELETE' ? undefined : current.ranges),
+        rangesPerShard: spec.ranges_per_shard ?? (method === 'DELETE' ? 1 : current.rangesPerShard),
+      };
+      if (typeof next.delegation !== 'boolean') throw new HttpError(400, 'enabled must be true or false');
+      try {
+        replica.configureTopology(next);
+      } catch (err) {
+        throw new HttpError(400, err.message);
+      }
+      replica.onChange();
+    } else if (method !== 'GET') {
+      throw new HttpError(405, `${method} not allowed`);
+    }
+    return json(delegationSummary(replica));
+  }
+
+  if (parts[0] === 'time') {
+    if (method === 'POST') {
+      const { advance_ms: ms } = parseJson();
+      try {
+        advanceClock(ms);
+      } catch (err) {
+        throw new HttpError(400, err.message);
+      }
+    } else if (method !== 'GET') {
+      throw new HttpError(405, `${method} not allowed`);
+    }
+    return json({ time_ns: nowNanos().toString(), offset_ms: clockOffsetMs() });
   }
 
   if (parts[0] === 'log') {

@@ -9,28 +9,42 @@ import { Cbor } from '@icp-sdk/core/agent';
 import { sha256, concat, utf8, compareBytes, fromHex } from './util.mjs';
 
 // DER prefix of an IC BLS12-381 G2 public key (ic-protocol.md §5).
-const ROOT_KEY_DER_PREFIX = fromHex(
+const BLS_KEY_DER_PREFIX = fromHex(
   '308182301d060d2b0601040182dc7c0503010201060c2b0601040182dc7c05030201036100',
 );
 const STATE_ROOT_DOMAIN = concat(Uint8Array.of(13), utf8('ic-state-root'));
 const G1_DST = 'BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_';
 
-// The local replica's well-known development key pair. Deriving a G2 public
-// key costs noble-curves most of a second of one-time set-up, too slow for
-// start-up, so the pair is fixed; clients fetch it from /api/v2/status.
-const DEV_SECRET_KEY = fromHex('4b292d5d150e49715a9a26f8724b06c3418be95d5eeb358ab97e32b1068987e8');
-const DEV_PUBLIC_KEY = fromHex(
-  'a9edb7b6121aaae579c1c6c01c4a2467cd88c1f5ca263b89a5c686c8d80dd733' +
-    '70259a61cd996659dfb9efb028dab9eb10be56f205b2502ef9b65f5db50ad7e0' +
-    'a27d6aa0c7a01d4b2c54010231d3bc60d22e48cdc9ae4d9cbf6254cfa18c16f4',
-);
+// The local replica's well-known development key pairs: the root key, and
+// the key of the subnet the root key delegates to in delegation mode.
+// Deriving a G2 public key costs noble-curves a third of a second or more,
+// too slow for start-up, so the pairs are fixed; clients fetch the root key
+// from /api/v2/status and learn the subnet key from the delegation.
+export const DEV_ROOT_KEY = {
+  secretKey: fromHex('4b292d5d150e49715a9a26f8724b06c3418be95d5eeb358ab97e32b1068987e8'),
+  publicKey: fromHex(
+    'a9edb7b6121aaae579c1c6c01c4a2467cd88c1f5ca263b89a5c686c8d80dd733' +
+      '70259a61cd996659dfb9efb028dab9eb10be56f205b2502ef9b65f5db50ad7e0' +
+      'a27d6aa0c7a01d4b2c54010231d3bc60d22e48cdc9ae4d9cbf6254cfa18c16f4',
+  ),
+};
+export const DEV_SUBNET_KEY = {
+  secretKey: fromHex('0eef1c19bd0a6f51a7876ec35c81ae86c826c310a0ad886dab33f8bf2d17bcb7'),
+  publicKey: fromHex(
+    'b617d5de0c2d1cc374482214e41cca5a16f0e686e3a33ab97d760f3f6d6de780' +
+      '698ca3d7a1a62582ba499f5ced4e457a0f53265197e54178621bd5b266aad0a4' +
+      '7df1172299c518f92a235b6190823302ee9f22247f80e9cccb8c2a762612d6e4',
+  ),
+};
 
-export class RootKey {
-  constructor({ secretKey, publicKey } = { secretKey: DEV_SECRET_KEY, publicKey: DEV_PUBLIC_KEY }) {
+// A BLS12-381 signing key as the IC uses them: the root key, or a subnet's.
+export class BlsKey {
+  constructor({ secretKey, publicKey } = DEV_ROOT_KEY) {
     this.secretKey = secretKey;
     // min-sig: the public key lives in G2 (96 bytes compressed), signatures in G1.
     this.publicKey = publicKey ?? bls.shortSignatures.getPublicKey(secretKey).toBytes(true);
-    this.der = concat(ROOT_KEY_DER_PREFIX, this.publicKey);
+    // Root and subnet keys share the one DER form (ic-protocol.md §5).
+    this.der = concat(BLS_KEY_DER_PREFIX, this.publicKey);
   }
 
   sign(rootHash) {
@@ -140,9 +154,10 @@ export function treeRootHash(tree) {
   }
 }
 
-// A CBOR certificate over the witness of `paths` in `state`.
-export function certify(rootKey, state, paths) {
+// A CBOR certificate over the witness of `paths` in `state`, signed by
+// `key`; `delegation` ({subnet_id, certificate}) says why a subnet key may sign.
+export function certify(key, state, paths, delegation) {
   const tree = witness(state, paths);
-  const signature = rootKey.sign(treeRootHash(tree));
-  return Cbor.encode({ tree, signature });
+  const signature = key.sign(treeRootHash(tree));
+  return Cbor.encode(delegation ? { tree, signature, delegation } : { tree, signature });
 }

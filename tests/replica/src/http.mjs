@@ -85,7 +85,7 @@ export function createReplicaServer(replica) {
 
     if (subnetMatch) {
       parseEcid(subnetMatch[2]);
-      send(res, 200, Buffer.from(replica.readState(new Uint8Array(0), body)), 'application/cbor');
+      send(res, 200, Buffer.from(replica.readState(new Uint8Array(0), body, { version: subnetMatch[1], subnet: true })), 'application/cbor');
       return;
     }
     const [, version, ecidText, kind] = match;
@@ -93,13 +93,13 @@ export function createReplicaServer(replica) {
     const ecid = parseEcid(ecidText);
     if (kind === 'read_state') {
       if (version === 'v4') throw new HttpError(404, `Not found: ${url.pathname}`);
-      send(res, 200, Buffer.from(replica.readState(ecid, body)), 'application/cbor');
+      send(res, 200, Buffer.from(replica.readState(ecid, body, { version })), 'application/cbor');
     } else if (kind === 'query') {
       if (version === 'v4') throw new HttpError(404, `Not found: ${url.pathname}`);
       send(res, 200, Buffer.from(replica.query(ecid, body)), 'application/cbor');
     } else {
       const sync = version !== 'v2';
-      const outcome = replica.call(ecid, body, { sync });
+      const outcome = replica.call(ecid, body, { sync, version });
       if (outcome.kind === 'accepted') send(res, 202, null);
       else if (outcome.kind === 'replied') sendCbor(res, 200, { status: 'replied', certificate: outcome.certificate });
       else {

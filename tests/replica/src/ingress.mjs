@@ -2,7 +2,9 @@
 // read_state and queries. HTTP concerns stay in http.mjs.
 import { Cbor, hashOfMap } from '@icp-sdk/core/agent';
 import { ed25519 } from '@noble/curves/ed25519';
-import { RootKey, certify, subtree, leaf } from './certification.mjs';
+import { BlsKey, certify, subtree, leaf } from './certification.mjs';
+import { SubnetDelegation, RANGES_FORM } from './delegation.mjs';
+import { CanisterRanges } from './ranges.mjs';
 import { parseEnvelope, checkExpiry, authenticate } from './envelope.mjs';
 import { HttpError, IcReject, reject, E } from './errors.mjs';
 import { admit, execute, QUERY_METHODS } from './management.mjs';
@@ -19,17 +21,44 @@ const ED25519_DER_PREFIX = fromHex('302a300506032b6570032100');
 const RESPONSE_DOMAIN = concat(Uint8Array.of(11), utf8('ic-response'));
 
 export class Replica {
-  constructor({ subnet = newSubnet(), rootKey, nodeSecret, faults, onChange = () => {} } = {}) {
+  constructor({ subnet = newSubnet(), rootKey, nodeSecret, topology, faults, onChange = () => {} } = {}) {
     this.subnet = subnet;
-    this.rootKey = new RootKey(rootKey);
+    this.rootKey = new BlsKey(rootKey);
     this.nodeSecret = nodeSecret ?? ed25519.utils.randomPrivateKey();
     this.nodeKeyDer = concat(ED25519_DER_PREFIX, ed25519.getPublicKey(this.nodeSecret));
     this.nodeId = Principal.selfAuthenticating(this.nodeKeyDer).toUint8Array();
     // The root subnet's id is the self-authenticating id of its key (agent-rs does the same).
-    this.subnetId = Principal.selfAuthenticating(this.rootKey.der).toUint8Array();
+    this.rootSubnetId = Principal.selfAuthenticating(this.rootKey.der).toUint8Array();
     this.faults = faults;
     this.onChange = onChange;
     this.log = [];
+    this.configureTopology(topology ?? {});
+  }
+
+  // Plain mode: the replica is the root subnet and signs with the root key.
+  // Delegation mode: it is another subnet, whose key the root key vouches for.
+  configureTopology({ delegation = false, ranges, rangesPerShard = 1 }) {
+    this.ranges = ranges ? CanisterRanges.fromJson(ranges, { perShard: rangesPerShard }) : new CanisterRanges(undefined, { perShard: rangesPerShard });
+    this.delegation = delegation ? new SubnetDelegation({ rootKey: this.rootKey, ranges: this.ranges }) : null;
+  }
+
+  topology() {
+    return { delegation: Boolean(this.delegation), ranges: this.ranges.toJson(), rangesPerShard: this.ranges.perShard };
+  }
+
+  get subnetId() {
+    return this.delegation?.subnetId ?? this.rootSubnetId;
+  }
+
+  get subnetKey() {
+    return this.delegation?.subnetKey ?? this.rootKey;
+  }
+
+  // A certificate revealing `paths`, signed as this subnet signs; in
+  // delegation mode `form` and `ecid` decide which ranges the delegation shows.
+  certificate(paths, { form, ecid }) {
+    const delegation = this.delegation?.delegationFor({ form, ecid });
+    return certify(this.subnetKey, this.stateTree(), paths, delegation);
   }
 
   status() {
@@ -43,7 +72,8 @@ export class Replica {
   }
 
   // POST .../call. Returns {kind: 'replied'|'accepted'|'rejected', ...}.
-  call(ecid, body, { sync }) {
+  call(ecid, body, { sync, version }) {
+    const form = version === 'v4' ? RANGES_FORM.sharded : RANGES_FORM.legacy;
     const parsed = parseEnvelope(body, 'call');
     const { content, requestId } = parsed;
     checkExpiry(content, { anonymousExempt: false });
@@ -62,7 +92,7 @@ export class Replica {
       // The IC answers a repeated request from its ingress history.
       entry.outcome = 'duplicate';
       if (!sync) return { kind: 'accepted', requestId };
-      return { kind: 'replied', requestId, certificate: this.requestCertificate(requestId) };
+      return { kind: 'replied', requestId, certificate: this.requestCertificate(requestId, { form, ecid }) };
     }
 
     let admitted;
@@ -95,7 +125,7 @@ export class Replica {
     this.subnet.requests.set(idHex, record);
     this.onChange();
     if (!sync || this.faults?.take('accept_async')) return { kind: 'accepted', requestId };
-    return { kind: 'replied', requestId, certificate: this.requestCertificate(requestId) };
+    return { kind: 'replied', requestId, certificate: this.requestCertificate(requestId, { form, ecid }) };
   }
 
   admitCanisterCall(content) {
@@ -124,12 +154,13 @@ export class Replica {
     return canister;
   }
 
-  requestCertificate(requestId) {
-    return certify(this.rootKey, this.stateTree(), [[utf8('request_status'), requestId], [utf8('time')]]);
+  requestCertificate(requestId, { form, ecid }) {
+    return this.certificate([[utf8('request_status'), requestId], [utf8('time')]], { form, ecid });
   }
 
-  // POST .../read_state
-  readState(ecid, body) {
+  // POST .../read_state: `version` of a canister's read_state, or `subnet` for a subnet's.
+  readState(ecid, body, { version = 'v3', subnet = false } = {}) {
+    const form = subnet ? RANGES_FORM.none : version === 'v3' ? RANGES_FORM.sharded : RANGES_FORM.legacy;
     const parsed = parseEnvelope(body, 'read_state');
     const { content } = parsed;
     checkExpiry(content, { anonymousExempt: true });
@@ -165,7 +196,7 @@ export class Replica {
       throw new HttpError(404, `Invalid path requested: /${path.map(labelText).join('/')}`);
     }
     const paths = [[utf8('time')], ...content.paths.map((p) => p.map((l) => Uint8Array.from(l)))];
-    return Cbor.encode({ certificate: certify(this.rootKey, this.stateTree(), paths) });
+    return Cbor.encode({ certificate: this.certificate(paths, { form, ecid }) });
   }
 
   checkMetadataAccess(ecid, name, sender) {
@@ -220,7 +251,6 @@ export class Replica {
 
   // The certified state tree (spec: certification.md, "The system state tree").
   stateTree() {
-    const ranges = Cbor.encode([[new Uint8Array(10), Uint8Array.from({ length: 10 }, () => 0xff)]].map(([lo, hi]) => [lo, hi]));
     const canisters = [...this.subnet.canisters.values()].map((c) => {
       const entries = [['controllers', Cbor.encode(c.controllers)]];
       if (c.certifiedData.length) entries.push(['certified_data', c.certifiedData]);
@@ -241,12 +271,12 @@ export class Replica {
     });
     return subtree([
       ['canister', subtree(canisters)],
-      ['canister_ranges', subtree([[this.subnetId, subtree([[new Uint8Array(10), ranges]])]])],
+      ['canister_ranges', subtree([[this.subnetId, subtree(this.ranges.shards())]])],
       ['request_status', subtree(requests)],
       ['subnet', subtree([[this.subnetId, subtree([
-        ['canister_ranges', ranges],
+        ['canister_ranges', this.ranges.legacyLeaf()],
         ['node', subtree([[this.nodeId, subtree([['public_key', this.nodeKeyDer]])]])],
-        ['public_key', this.rootKey.der],
+        ['public_key', this.subnetKey.der],
       ])]])],
       ['time', leb128(nowNanos())],
     ]);

@@ -1,6 +1,7 @@
-// --state-dir: the whole replicated state, the BLS key and the node key in
-// one v8-serialized file, written atomically shortly after each change and
-// on shutdown, so a restarted replica answers with the same root key.
+// --state-dir: the whole replicated state, the BLS key, the node key and the
+// subnet topology (delegation mode, canister ranges) in one v8-serialized
+// file, written atomically shortly after each change and on shutdown, so a
+// restarted replica answers with the same root key.
 import { serialize, deserialize } from 'node:v8';
 import { mkdirSync, readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +39,7 @@ export class Store {
       subnet: replica.subnet,
       rootKey: { secretKey: replica.rootKey.secretKey, publicKey: replica.rootKey.publicKey },
       nodeSecret: replica.nodeSecret,
+      topology: replica.topology(),
     };
     writeFileSync(`${path}.tmp`, serialize(data));
     renameSync(`${path}.tmp`, path);

@@ -4,7 +4,7 @@
 // timer, the response) is collected in its context and only applied by the
 // executor when the message finishes without trapping.
 import { reject, E } from './errors.mjs';
-import { principalText, toHex, WASM_PAGE } from './util.mjs';
+import { principalText, toHex, WASM_PAGE, nowNanos } from './util.mjs';
 
 // A local cap on stable memory (the IC allows hundreds of GiB); grow
 // beyond it returns -1 as the IC does when it runs out of room.
@@ -123,7 +123,7 @@ export class MessageContext {
     this.method = method;
     this.subnetId = subnetId;
     this.shared = shared;
-    this.time = BigInt(Date.now()) * 1_000_000n;
+    this.time = nowNanos();
     this.replyData = [];
     this.response = null; // {reply: bytes} | {reject: text}
   }

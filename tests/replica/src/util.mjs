@@ -44,7 +44,7 @@ export function u64be(value) {
   return out;
 }
 
-export const nowNanos = () => BigInt(Date.now()) * 1_000_000n;
+export { nowNanos } from './clock.mjs';
 
 export const principalText = (bytes) => Principal.fromUint8Array(Uint8Array.from(bytes)).toText();
 export const principalBytes = (principal) => Uint8Array.from(principal.toUint8Array());

@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IcManagementCanister } from '@icp-sdk/canisters/ic-management';
+import { Certificate } from '@icp-sdk/core/agent';
 import {
   startReplica, IcpCli, makeIdentity, agentFor, admin, canisterState, sha256hex, managementCall,
-  canisterIdArg, post, wasmModule, writeTemp, Cbor, Principal,
+  canisterIdArg, post, wasmModule, writeTemp, Cbor, Principal, envelope,
 } from './harness.mjs';
 
 describe('admin API and fault injection', () => {
@@ -118,6 +119,38 @@ describe('admin API and fault injection', () => {
       assert.deepEqual(state.controllers, [owner.principal]);
     } finally {
       await persistent.stop();
+    }
+  });
+
+  it('moves its clock forward: certified /time and the expiry checks follow', async () => {
+    // A replica of its own: a clock that jumped ten minutes would upset the other tests' clients.
+    const shifted = await startReplica();
+    try {
+      const agent = await agentFor(shifted.url, owner.identity);
+      const id = await IcManagementCanister.create({ agent }).provisionalCreateCanisterWithCycles();
+      const before = await admin(shifted.url, 'GET', 'time');
+      assert.equal(before.offset_ms, 0);
+      const moved = await admin(shifted.url, 'POST', 'time', { advance_ms: 600_000 });
+      assert.equal(moved.offset_ms, 600_000);
+      assert.ok(BigInt(moved.time_ns) - BigInt(before.time_ns) >= 600_000_000_000n);
+
+      // An expiry the host's clock finds fine is now in the replica's past.
+      const { body } = await managementCall(owner.identity, 'canister_status', canisterIdArg, [{ canister_id: id }]);
+      const late = await post(shifted.url, `/api/v4/canister/${id.toText()}/call`, body);
+      assert.equal(late.status, 400);
+      assert.match(late.text, /Invalid request expiry/);
+
+      // An anonymous read_state may carry any expiry; its certified /time is the moved clock.
+      const read = await envelope(null, { request_type: 'read_state', paths: [[new TextEncoder().encode('time')]] });
+      const res = await post(shifted.url, `/api/v3/canister/${id.toText()}/read_state`, read.body);
+      const cert = await Certificate.create({ certificate: res.cbor.certificate, rootKey: agent.rootKey, principal: { canisterId: id }, disableTimeVerification: true });
+      const time = cert.lookup_path(['time']).value.reduceRight((n, b) => n * 128n + BigInt(b & 0x7f), 0n);
+      assert.ok(time >= BigInt(moved.time_ns) && time - BigInt(moved.time_ns) < 60_000_000_000n);
+
+      await assert.rejects(admin(shifted.url, 'POST', 'time', { advance_ms: -1 }), /400/);
+      assert.equal((await admin(shifted.url, 'GET', 'time')).offset_ms, 600_000);
+    } finally {
+      await shifted.stop();
     }
   });
 });

@@ -24,8 +24,9 @@ if (!existsSync(ICP)) {
 
 export const sha256hex = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-export async function startReplica({ stateDir } = {}) {
-  const args = [REPLICA, '--port', '0', ...(stateDir ? ['--state-dir', stateDir] : [])];
+// `delegation`: start in delegation mode (certificates signed by a subnet key the root key vouches for).
+export async function startReplica({ stateDir, delegation = false } = {}) {
+  const args = [REPLICA, '--port', '0', ...(stateDir ? ['--state-dir', stateDir] : []), ...(delegation ? ['--delegation'] : [])];
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
@@ -191,14 +192,23 @@ export function writeTemp(dir, name, bytes) {
 // A replica, icp with an imported `owner` identity, and a canister created
 // through provisional_create_canister_with_cycles. icp cannot create one on
 // a bare URL (it goes through the cycles ledger), so a DFINITY agent does.
-export async function icpFixture() {
-  const replica = await startReplica();
+export async function icpFixture({ delegation = false } = {}) {
+  const replica = await startReplica({ delegation });
   const icp = new IcpCli(replica.url);
   const owner = makeIdentity('secp256k1'); // icp's own default key type
-  await icp.importIdentity('owner', owner);
   const dir = mkdtempSync(join(tmpdir(), 'juno-replica-wasm-'));
-  const agent = await agentFor(replica.url, owner.identity);
-  const canister = (await IcManagementCanister.create({ agent }).provisionalCreateCanisterWithCycles()).toText();
+  let canister;
+  try {
+    await icp.importIdentity('owner', owner);
+    const agent = await agentFor(replica.url, owner.identity);
+    canister = (await IcManagementCanister.create({ agent }).provisionalCreateCanisterWithCycles()).toText();
+  } catch (err) {
+    // No teardown will run for a fixture that was never returned: leave no replica behind.
+    await replica.stop();
+    icp.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     replica,
     icp,
@@ -217,4 +227,4 @@ export async function icpFixture() {
   };
 }
 
-export { Principal, IDL, Cbor };
+export { Principal, IDL, Cbor, requestIdOf };
