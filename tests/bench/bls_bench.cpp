@@ -15,12 +15,12 @@
 #include "ic/bls12_381_hash_to_curve.hpp"
 #include "ic/bls12_381_pairing.hpp"
 #include "ic/certificate.hpp"
+#include "replica_certificate.hpp"
 
 namespace {
 
 using namespace ic;
 
-// tests/unit/data/replica_certificate.txt: "name hex-or-text" lines.
 struct ReplicaCertificate {
     Bytes root_key_der;
     Bytes certificate;
@@ -28,16 +28,7 @@ struct ReplicaCertificate {
 };
 
 ReplicaCertificate load() {
-    std::ifstream in(std::string(JUNO_TEST_DATA_DIR) + "/replica_certificate.txt");
-    std::map<std::string, std::string> fields;
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty() || line[0] == '#') continue;
-        std::istringstream words(line);
-        std::string name, value;
-        words >> name >> value;
-        fields[name] = value;
-    }
+    std::map<std::string, std::string> fields = replica_certificate_fields();
     if (fields.size() < 3) throw std::runtime_error("replica_certificate.txt not found");
     return {from_hex(fields.at("root_key")), from_hex(fields.at("certificate")),
             Principal::from_text(fields.at("canister"))};

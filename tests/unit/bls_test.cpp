@@ -19,6 +19,7 @@
 #include "ic/bls12_381_pairing.hpp"
 #include "ic/certificate.hpp"
 #include "ic/error.hpp"
+#include "replica_certificate.hpp"
 
 namespace ic {
 namespace {
@@ -622,23 +623,8 @@ TEST(BlsVerify, RefusesMalformedPoints) {
 
 // ---- a certificate signed by tests/replica ---------------------------------------------------
 
-// tests/unit/data/replica_certificate.txt: a v4 call's certificate, from the replica's BLS key.
-std::map<std::string, std::string> replica_certificate() {
-    std::ifstream in(std::string(JUNO_TEST_DATA_DIR) + "/replica_certificate.txt");
-    std::map<std::string, std::string> fields;
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty() || line[0] == '#') continue;
-        std::istringstream words(line);
-        std::string name, value;
-        words >> name >> value;
-        fields[name] = value;
-    }
-    return fields;
-}
-
 TEST(BlsReplicaCertificate, VerifiesWithTheReplicaRootKeyOnly) {
-    const auto fields = replica_certificate();
+    const auto fields = replica_certificate_fields();
     ASSERT_EQ(fields.size(), 4u);
     const Bytes bytes = from_hex(fields.at("certificate"));
     const std::uint64_t time = certificate_time(parse_certificate(bytes).tree);
