@@ -152,6 +152,14 @@ mgmt::InstallMode install_mode(const Json& input) {
 
 bool has_upgrade_options(const Json& input) { return !input["upgrade_options"].IsNull(); }
 
+// The one set of upgrade options the helper sends: keep the Wasm memory, nothing else.
+bool keeps_wasm_memory_only(const Json& input) {
+    if (!has_upgrade_options(input)) return false;
+    const Json& options = input["upgrade_options"];
+    return options["skip_pre_upgrade"].IsNull() && options["wasm_memory_persistence"].IsString() &&
+           std::string(options["wasm_memory_persistence"].GetString()) == "keep";
+}
+
 // The helper's InstallCode cannot express upgrade options (skip_pre_upgrade,
 // wasm_memory_persistence), so vectors with options check the Candid encoder directly on the
 // full canister_install_mode type of ic.did.
@@ -221,14 +229,17 @@ TEST(CandidArguments, CanisterIdRecord) {
 TEST(CandidArguments, InstallCode) {
     const auto all = candid_vectors("install_code");
     std::size_t with_options = 0;
+    std::size_t keeps = 0;
     for (std::size_t i = 0; i < all.size(); ++i) {
         const Json& in = (*all[i])["input"];
-        if (!has_upgrade_options(in)) {
+        if (!has_upgrade_options(in) || keeps_wasm_memory_only(in)) {
             mgmt::InstallCode args;
             args.mode = install_mode(in);
             args.canister_id = principal(in["canister_id"]);
             args.wasm_module = hex(in["wasm_module"]);
             args.arg = hex(in["arg"]);
+            args.keep_wasm_memory = keeps_wasm_memory_only(in);
+            keeps += args.keep_wasm_memory ? 1 : 0;
             expect_same_bytes(*all[i], i, mgmt::install_code_arg(args));
             continue;
         }
@@ -247,6 +258,7 @@ TEST(CandidArguments, InstallCode) {
         expect_same_bytes(*all[i], i, c::encode({{type, value}}));
     }
     EXPECT_GT(with_options, 0u);
+    EXPECT_GT(keeps, 0u) << "no vector of the helper's keep-memory upgrade";
     EXPECT_GT(all.size() - with_options, 0u);
     count_checked("install_code_args", all.size());
 }
@@ -272,17 +284,20 @@ ic::Hash hash32(const Json& v) {
 TEST(CandidArguments, InstallChunkedCode) {
     const auto all = candid_vectors("install_chunked_code");
     std::size_t with_options = 0;
+    std::size_t keeps = 0;
     for (std::size_t i = 0; i < all.size(); ++i) {
         const Json& in = (*all[i])["input"];
         std::vector<ic::Hash> hashes;
         for (const auto& h : in["chunk_hashes"].GetArray()) hashes.push_back(hash32(h));
-        if (!has_upgrade_options(in)) {
+        if (!has_upgrade_options(in) || keeps_wasm_memory_only(in)) {
             mgmt::InstallChunkedCode args;
             args.mode = install_mode(in);
             args.target_canister = principal(in["target_canister"]);
             args.chunk_hashes = hashes;
             args.wasm_module_hash = hash32(in["wasm_module_hash"]);
             args.arg = hex(in["arg"]);
+            args.keep_wasm_memory = keeps_wasm_memory_only(in);
+            keeps += args.keep_wasm_memory ? 1 : 0;
             expect_same_bytes(*all[i], i, mgmt::install_chunked_code_arg(args));
             continue;
         }
@@ -310,6 +325,7 @@ TEST(CandidArguments, InstallChunkedCode) {
         expect_same_bytes(*all[i], i, c::encode({{type, value}}));
     }
     EXPECT_GT(with_options, 0u);
+    EXPECT_GT(keeps, 0u) << "no vector of the helper's keep-memory upgrade";
     EXPECT_GT(all.size() - with_options, 0u);
     count_checked("install_chunked_code_args", all.size());
 }

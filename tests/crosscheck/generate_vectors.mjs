@@ -172,7 +172,15 @@ function encodeArg(method, value) {
 
 const NO_UPGRADE_OPTIONS = null;
 
-function installMode(rng) {
+// What the helper sends to upgrade a module with enhanced orthogonal persistence.
+const KEEP_WASM_MEMORY = {
+  input: { mode: 'upgrade', upgrade_options: { skip_pre_upgrade: null, wasm_memory_persistence: 'keep' } },
+  idl: { upgrade: [{ skip_pre_upgrade: [], wasm_memory_persistence: [{ keep: null }] }] },
+};
+
+// The first vector of each kind is the helper's keep-memory upgrade, so that it is always checked.
+function installMode(rng, index) {
+  if (index === 0) return KEEP_WASM_MEMORY;
   const mode = rng.pick(['install', 'reinstall', 'upgrade', 'upgrade', 'upgrade']);
   if (mode !== 'upgrade') {
     return { input: { mode, upgrade_options: NO_UPGRADE_OPTIONS }, idl: { [mode]: null } };
@@ -236,7 +244,7 @@ function candidVectors(rng, perKind) {
 
   for (let i = 0; i < perKind * 2; i++) {
     const canister = principal(rng);
-    const mode = installMode(rng);
+    const mode = installMode(rng, i);
     const wasm = rng.bytes(length(rng, 20000));
     const arg = rng.bytes(length(rng, 400));
     add(
@@ -266,7 +274,7 @@ function candidVectors(rng, perKind) {
 
   for (let i = 0; i < perKind * 2; i++) {
     const target = principal(rng);
-    const mode = installMode(rng);
+    const mode = installMode(rng, i);
     const hashes = Array.from({ length: rng.pick([0, 1, 2, rng.between(3, 40)]) }, () =>
       rng.bytes(32),
     );

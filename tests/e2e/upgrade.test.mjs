@@ -84,6 +84,29 @@ test('JUNO_UPGRADE_BACKUP=OFF upgrades without a backup', async () => {
   }
 });
 
+test('a module with enhanced orthogonal persistence keeps its Wasm memory across the upgrade', async () => {
+  const fx = await fixture();
+  try {
+    // Motoko marks such modules with a private metadata section; the IC then requires the
+    // upgrade to say `wasm_memory_persistence = opt keep`.
+    const eop = (v) => wasmModule({ 'icp:private enhanced-orthogonal-persistence': [], version: [v] });
+    const p1 = await project(fx, { wasm: fx.writeWasm('eop1.wasm', eop(1)) });
+    assert.equal((await p1.target('juno_upgrade')).code, 0);
+    await setMemory(fx, { heap: 'orthogonal heap', stable: 'stable too' });
+    const before = await fx.state();
+    const p2 = await project(fx, { wasm: fx.writeWasm('eop2.wasm', eop(2)) });
+    const r = await p2.target('juno_upgrade');
+    assert.equal(r.code, 0, r.output);
+    assert.match(r.output, /enhanced orthogonal persistence: its Wasm memory is kept/);
+    const after = await fx.state();
+    assert.equal(after.module_hash, sha256hex(eop(2)));
+    assert.equal(after.wasm_memory_sha256, before.wasm_memory_sha256, 'the heap survives');
+    assert.equal(after.snapshots.length, 1);
+  } finally {
+    await fx.close();
+  }
+});
+
 test('the same Wasm twice: the second upgrade changes nothing', async () => {
   const fx = await fixture();
   try {

@@ -124,4 +124,25 @@ TEST(Arguments, InstallCodeCarriesModeWasmAndArg) {
     EXPECT_EQ(decoded[0].at("arg").as_blob(), args.arg);
 }
 
+TEST(Arguments, UpgradeKeepsTheWasmMemoryWhenAsked) {
+    ic::management::InstallCode args;
+    args.canister_id = canister;
+    args.keep_wasm_memory = true;
+    auto decoded = c::decode(ic::management::install_code_arg(args));
+    const c::Value& mode = decoded.at(0).at("mode");
+    ASSERT_TRUE(mode.is_variant("upgrade"));
+    const c::Value* options = mode.variant_value().as_opt();
+    ASSERT_NE(options, nullptr);
+    EXPECT_EQ(options->opt_field("skip_pre_upgrade"), nullptr);
+    const c::Value* persistence = options->opt_field("wasm_memory_persistence");
+    ASSERT_NE(persistence, nullptr);
+    EXPECT_TRUE(persistence->is_variant("keep"));
+
+    ic::management::InstallChunkedCode chunked;
+    chunked.target_canister = canister;
+    chunked.keep_wasm_memory = true;
+    auto decoded_chunked = c::decode(ic::management::install_chunked_code_arg(chunked));
+    EXPECT_NE(decoded_chunked.at(0).at("mode").variant_value().as_opt(), nullptr);
+}
+
 }  // namespace

@@ -42,6 +42,8 @@ struct InstallCode {
     Principal canister_id;
     Bytes wasm_module;
     Bytes arg;
+    // Upgrade only: keep the Wasm memory (what modules with enhanced orthogonal persistence need).
+    bool keep_wasm_memory = false;
 };
 
 struct InstallChunkedCode {
@@ -50,6 +52,7 @@ struct InstallChunkedCode {
     std::vector<Hash> chunk_hashes;
     Hash wasm_module_hash{};
     Bytes arg;
+    bool keep_wasm_memory = false;  // as in InstallCode
 };
 
 // ---- Candid arguments (exposed so that tests compare them with DFINITY's encoder) ----

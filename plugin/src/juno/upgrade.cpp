@@ -61,8 +61,18 @@ void secure_restore_point(Context& context, const UpgradeOptions& options, std::
     }
 }
 
+// Modules with enhanced orthogonal persistence (Motoko) say so in a private metadata section, and
+// the IC refuses to upgrade them unless told to keep their Wasm memory.
+bool uses_orthogonal_persistence(Context& context) {
+    const ic::Principal& canister = context.module.canister;
+    std::vector<ic::Bytes> path{ic::label("canister"), canister.bytes(), ic::label("metadata"),
+                                ic::label("enhanced-orthogonal-persistence")};
+    auto certificate = context.agent.read_state(canister, {path});
+    return certificate.lookup(path).status == ic::HashTree::LookupStatus::Found;
+}
+
 void install(Context& context, const WasmFile& wasm, const ic::Bytes& arg, InstallMode mode,
-             const std::optional<ChunkUploadResult>& chunks) {
+             bool keep_wasm_memory, const std::optional<ChunkUploadResult>& chunks) {
     context.progress(std::string(mode == InstallMode::Install ? "installing" : "upgrading") +
                      " to module " + ic::to_hex(wasm.hash).substr(0, 16) + "...");
     if (chunks) {
@@ -72,6 +82,7 @@ void install(Context& context, const WasmFile& wasm, const ic::Bytes& arg, Insta
         args.chunk_hashes = chunks->hashes;
         args.wasm_module_hash = wasm.hash;
         args.arg = arg;
+        args.keep_wasm_memory = keep_wasm_memory;
         context.management.install_chunked_code(args);
     } else {
         ic::management::InstallCode args;
@@ -79,6 +90,7 @@ void install(Context& context, const WasmFile& wasm, const ic::Bytes& arg, Insta
         args.canister_id = context.module.canister;
         args.wasm_module = wasm.bytes;
         args.arg = arg;
+        args.keep_wasm_memory = keep_wasm_memory;
         context.management.install_code(args);
     }
 }
@@ -109,6 +121,12 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
     result.outcome =
         status.module_hash ? UpgradeResult::Outcome::Upgraded : UpgradeResult::Outcome::Installed;
 
+    bool keep_wasm_memory = mode == InstallMode::Upgrade && uses_orthogonal_persistence(context);
+    if (keep_wasm_memory) {
+        context.progress(
+            "the module uses enhanced orthogonal persistence: its Wasm memory is kept");
+    }
+
     // Chunks go up while the module still runs, so that it is stopped only for the install.
     std::optional<ChunkUploadResult> chunks;
     if (wasm.bytes.size() + arg.size() > max_single_install) {
@@ -125,7 +143,7 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
                 auto stopped = context.management.canister_status(context.module.canister);
                 secure_restore_point(context, options, stopped.version, result);
             }
-            install(context, wasm, arg, mode, chunks);
+            install(context, wasm, arg, mode, keep_wasm_memory, chunks);
             installed = true;
         });
     } catch (const ic::Error& error) {
