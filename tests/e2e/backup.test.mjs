@@ -102,9 +102,19 @@ test('juno_backup_list and juno_backup_delete; restore refuses an unknown backup
     assert.equal(one.code, 0, one.output);
     assert.deepEqual((await fx.state()).snapshots.map((s) => s.id), [snapshots[1].id]);
 
+    assert.equal((await p.target('juno_backup')).code, 0);
     const all = await run(HELPER, ['delete', ...base, '--all', '--json']);
     assert.equal(all.code, 0, all.output);
-    assert.equal(JSON.parse(all.stdout).deleted.length, 1);
+    assert.equal(JSON.parse(all.stdout).deleted.length, 2);
+    assert.equal(JSON.parse(all.stdout).remaining, 0);
+    assert.equal((await fx.state()).snapshots.length, 0);
+
+    assert.equal((await p.target('juno_backup')).code, 0);
+    const everything = await run('cmake', ['--build', p.build, '--target', 'juno_backup_delete'], {
+      env: { JUNO_SNAPSHOT: 'all' },
+    });
+    assert.equal(everything.code, 0, everything.output);
+    assert.match(everything.output, /Deleted 1 backup\(s\) of module satellite \(\S+\); 0 left/);
     assert.equal((await fx.state()).snapshots.length, 0);
   } finally {
     await fx.close();

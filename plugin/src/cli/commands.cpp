@@ -219,11 +219,19 @@ int run_list(const ParsedFlags& flags) {
 
 int run_delete(const ParsedFlags& flags) {
     return with_module(flags, [&](const Connection&, juno::Context& context, Output& out) {
+        // Targets take the choice from the environment: JUNO_SNAPSHOT=<id>, or =all.
         std::optional<std::string> id = flags.get("snapshot");
-        if (!id && !flags.has("all")) {
-            if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env) id = env;
+        bool all = flags.has("all");
+        if (!id && !all) {
+            if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env) {
+                if (std::string(env) == "all") {
+                    all = true;
+                } else {
+                    id = env;
+                }
+            }
         }
-        auto result = juno::delete_backups(context, id, flags.has("all"));
+        auto result = juno::delete_backups(context, id, all);
         if (out.json()) {
             auto& a = out.allocator();
             rapidjson::Value list(rapidjson::kArrayType);
