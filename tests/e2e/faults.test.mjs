@@ -84,9 +84,9 @@ test('an outage while the module is stopped: the error says so and how to start 
   const fx = await fixture();
   try {
     const p = await ready(fx, { JUNO_UPGRADE_BACKUP: 'OFF' });
-    // canister_status, the root key and stop_canister go through;
-    // then every request fails: the install, and starting the module again.
-    await fx.faults({ http_error: { status: 503, count: 1000, after: 3 } });
+    // canister_status, the root key, the read_state of the module's metadata and stop_canister go
+    // through; then every request fails: the install, and starting the module again.
+    await fx.faults({ http_error: { status: 503, count: 1000, after: 4 } });
     const r = await p.target('juno_upgrade');
     assert.notEqual(r.code, 0);
     assert.match(r.output, /upgrade failed: the replica refused install_code with HTTP 503/);

@@ -136,6 +136,7 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
         result.chunks_reused = chunks->reused;
     }
 
+    bool install_requested = false;
     bool installed = false;
     try {
         with_module_stopped(context, [&] {
@@ -143,6 +144,7 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
                 auto stopped = context.management.canister_status(context.module.canister);
                 secure_restore_point(context, options, stopped.version, result);
             }
+            install_requested = true;
             install(context, wasm, arg, mode, keep_wasm_memory, chunks);
             installed = true;
         });
@@ -151,7 +153,7 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
         if (!left_module_stopped(error)) {
             if (installed) {
                 message += "\nThe new version is installed.";
-            } else if (!outcome_known(error)) {
+            } else if (install_requested && !outcome_known(error)) {
                 message +=
                     "\nThe IC's answer was lost or could not be trusted, so the new version "
                     "may or may not be installed; " +
