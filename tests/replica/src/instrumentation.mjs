@@ -7,6 +7,8 @@
 // Only section boundaries, imports, globals, exports and the start section
 // are decoded; function bodies are copied untouched and validated by V8.
 
+import { leb128 } from './util.mjs';
+
 const SECTION = { custom: 0, import: 2, memory: 5, global: 6, export: 7, start: 8 };
 // The order non-custom sections must appear in (the tag section, 13, sits
 // between memory and global; data count, 12, between element and code).
@@ -84,20 +86,9 @@ class Reader {
   }
 }
 
-function leb(value) {
-  const out = [];
-  let n = value;
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
 const encodeName = (text) => {
   const bytes = new TextEncoder().encode(text);
-  return [...leb(bytes.length), ...bytes];
+  return [...leb128(bytes.length), ...bytes];
 };
 
 function splitSections(wasm) {
@@ -175,14 +166,14 @@ export const persistentGlobals = (info) => info.globals.filter((g) => g.mutable 
 export function instrument(wasm, info = analyse(wasm)) {
   const extra = [];
   if (info.hasMemory) extra.push([...encodeName(MEMORY_EXPORT), KIND.memory, 0]);
-  for (const g of persistentGlobals(info)) extra.push([...encodeName(globalExport(g.index)), KIND.global, ...leb(g.index)]);
-  if (info.start !== null) extra.push([...encodeName(START_EXPORT), KIND.func, ...leb(info.start)]);
+  for (const g of persistentGlobals(info)) extra.push([...encodeName(globalExport(g.index)), KIND.global, ...leb128(g.index)]);
+  if (info.start !== null) extra.push([...encodeName(START_EXPORT), KIND.func, ...leb128(info.start)]);
 
   const exportSection = () => {
-    const existing = info.exports.map((e) => [...encodeName(e.name), e.kind, ...leb(e.index)]);
+    const existing = info.exports.map((e) => [...encodeName(e.name), e.kind, ...leb128(e.index)]);
     const entries = [...existing, ...extra];
-    const body = [...leb(entries.length), ...entries.flat()];
-    return Uint8Array.from([SECTION.export, ...leb(body.length), ...body]);
+    const body = [...leb128(entries.length), ...entries.flat()];
+    return Uint8Array.from([SECTION.export, ...leb128(body.length), ...body]);
   };
 
   const parts = [wasm.subarray(0, 8)];

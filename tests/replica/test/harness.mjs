@@ -14,6 +14,7 @@ import { Principal } from '@icp-sdk/core/principal';
 import { Ed25519KeyIdentity } from '@icp-sdk/core/identity';
 import { Secp256k1KeyIdentity } from '@icp-sdk/core/identity/secp256k1';
 import { IcManagementCanister } from '@icp-sdk/canisters/ic-management';
+import { leb128 } from '../src/util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPLICA = join(here, '..', 'replica.mjs');
@@ -154,20 +155,10 @@ export const canisterIdArg = [IDL.Record({ canister_id: IDL.Principal })];
 
 // ---- Wasm fixtures ---------------------------------------------------------------
 
-function leb(n) {
-  const out = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
 function customSection(name, payload) {
   const nameBytes = [...new TextEncoder().encode(name)];
-  const body = [...leb(nameBytes.length), ...nameBytes, ...payload];
-  return [0, ...leb(body.length), ...body];
+  const body = [...leb128(nameBytes.length), ...nameBytes, ...payload];
+  return [0, ...leb128(body.length), ...body];
 }
 // A valid, empty Wasm module with custom sections ({name: bytes}).
 export function wasmModule(sections = {}) {
@@ -179,8 +170,8 @@ export function wasmModule(sections = {}) {
 export function bigWasmModule(size) {
   const payload = randomBytes(size);
   const name = new TextEncoder().encode('pad');
-  const body = Buffer.concat([Buffer.from(leb(name.length)), name, payload]);
-  return new Uint8Array(Buffer.concat([Buffer.from(wasmModule()), Buffer.from([0, ...leb(body.length)]), body]));
+  const body = Buffer.concat([Buffer.from(leb128(name.length)), name, payload]);
+  return new Uint8Array(Buffer.concat([Buffer.from(wasmModule()), Buffer.from([0, ...leb128(body.length)]), body]));
 }
 
 export function writeTemp(dir, name, bytes) {
