@@ -84,6 +84,7 @@ test('juno_backup_list and juno_backup_delete; restore refuses an unknown backup
     const json = await run(HELPER, ['list', ...base, '--json']);
     assert.equal(json.code, 0, json.output);
     assert.deepEqual(JSON.parse(json.stdout).backups.map((b) => b.id), snapshots.map((s) => `0x${s.id}`));
+    assert.equal(JSON.parse(json.stdout).canister_id, fx.canister);
 
     const unknown = await run(HELPER, ['restore', ...base, '--snapshot', '0x00ff']);
     assert.equal(unknown.code, 2);
@@ -107,6 +108,7 @@ test('juno_backup_list and juno_backup_delete; restore refuses an unknown backup
     assert.equal(all.code, 0, all.output);
     assert.equal(JSON.parse(all.stdout).deleted.length, 2);
     assert.equal(JSON.parse(all.stdout).remaining, 0);
+    assert.equal(JSON.parse(all.stdout).canister_id, fx.canister);
     assert.equal((await fx.state()).snapshots.length, 0);
 
     assert.equal((await p.target('juno_backup')).code, 0);

@@ -98,6 +98,12 @@ int with_module(const ParsedFlags& flags, Body body) {
     ic::Agent agent = make_agent(connection);
     juno::Context context(module_of(connection), agent, progress);
     Output out(flags.has("json"));
+    if (out.json()) {
+        // Every module command's document starts with the module it is about.
+        out.document().AddMember("canister_id",
+                                 json_string(context.module.canister.to_text(), out.allocator()),
+                                 out.allocator());
+    }
     try {
         body(connection, context, out);
     } catch (const ic::RejectError& error) {
@@ -136,7 +142,6 @@ int run_backup(const ParsedFlags& flags) {
         if (out.json()) {
             auto& a = out.allocator();
             auto& doc = out.document();
-            doc.AddMember("canister_id", json_string(context.module.canister.to_text(), a), a);
             doc.AddMember("outcome", json_string(outcome, a), a);
             if (result.outcome == juno::BackupResult::Outcome::Skipped) {
                 doc.AddMember("backup", rapidjson::Value(), a);
@@ -186,8 +191,6 @@ int run_restore(const ParsedFlags& flags) {
         juno::Snapshot restored = juno::restore(context, id);
         if (out.json()) {
             auto& a = out.allocator();
-            out.document().AddMember("canister_id",
-                                     json_string(context.module.canister.to_text(), a), a);
             out.document().AddMember("restored", snapshot_json(restored, a), a);
             return;
         }
@@ -203,8 +206,6 @@ int run_list(const ParsedFlags& flags) {
             auto& a = out.allocator();
             rapidjson::Value list(rapidjson::kArrayType);
             for (const auto& b : backups) list.PushBack(snapshot_json(b, a), a);
-            out.document().AddMember("canister_id",
-                                     json_string(context.module.canister.to_text(), a), a);
             out.document().AddMember("backups", list, a);
             return;
         }
@@ -236,8 +237,6 @@ int run_delete(const ParsedFlags& flags) {
             auto& a = out.allocator();
             rapidjson::Value list(rapidjson::kArrayType);
             for (const auto& b : result.deleted) list.PushBack(snapshot_json(b, a), a);
-            out.document().AddMember("canister_id",
-                                     json_string(context.module.canister.to_text(), a), a);
             out.document().AddMember("deleted", list, a);
             out.document().AddMember("remaining", static_cast<std::uint64_t>(result.remaining), a);
             return;
@@ -253,8 +252,6 @@ int run_start(const ParsedFlags& flags) {
         juno::start_module(context);
         if (out.json()) {
             auto& a = out.allocator();
-            out.document().AddMember("canister_id",
-                                     json_string(context.module.canister.to_text(), a), a);
             out.document().AddMember("status", "running", a);
             return;
         }
@@ -290,7 +287,6 @@ int run_upgrade(const ParsedFlags& flags) {
         if (out.json()) {
             auto& a = out.allocator();
             auto& doc = out.document();
-            doc.AddMember("canister_id", json_string(context.module.canister.to_text(), a), a);
             doc.AddMember("outcome", json_string(outcome, a), a);
             doc.AddMember("module_hash", json_string(ic::to_hex(result.module_hash), a), a);
             if (result.previous_hash) {
