@@ -13,21 +13,41 @@ work="$root/build/main-job"
 rm -rf "$work"
 mkdir -p "$work"
 
+# quietly <log> <command...>: runs a step whose output only matters when it fails; then the
+# terminal shows the command, its exit status and the end of its own output.
+quietly() {
+  log=$1
+  shift
+  status=0
+  "$@" >"$log" 2>&1 || status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "main-job: \`$*\` failed with exit status $status. The end of its output ($log):" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+  fi
+}
+
 echo "== building and installing juno-cmake"
-cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DJUNO_BUILD_TESTS=OFF >"$work/configure.log"
-cmake --build build/release >"$work/build.log"
-cmake --install build/release --prefix "$work/prefix" >"$work/install.log"
+quietly "$work/configure.log" cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DJUNO_BUILD_TESTS=OFF
+quietly "$work/build.log" cmake --build build/release
+quietly "$work/install.log" cmake --install build/release --prefix "$work/prefix"
 helper="$work/prefix/bin/juno-helper"
 
 echo "== starting the local replica"
 node tests/replica/replica.mjs --port 0 >"$work/replica.out" 2>"$work/replica.err" &
 replica_pid=$!
 trap 'kill $replica_pid 2>/dev/null || true' EXIT INT TERM
-for _ in $(seq 50); do
+for _ in $(seq 100); do
   [ -s "$work/replica.out" ] && break
+  kill -0 "$replica_pid" 2>/dev/null || break
   sleep 0.1
 done
-url=$(head -n 1 "$work/replica.out" | sed 's/^listening on //')
+url=$(head -n 1 "$work/replica.out" | sed -n 's/^listening on //p')
+if [ -z "$url" ]; then
+  echo "main-job: the local replica (node tests/replica/replica.mjs) did not start:" >&2
+  cat "$work/replica.err" >&2
+  exit 1
+fi
 echo "replica at $url"
 
 echo "== creating the satellite module, controlled by a fresh identity"
@@ -48,22 +68,31 @@ echo "created $satellite"
 # satellite as any IC client would; it reads the Candid interface from the module's metadata.
 icp="$root/tests/replica/node_modules/@icp-sdk/icp-cli-linux-x64/bin/icp"
 export ICP_HOME="$work/icp" DO_NOT_TRACK=1
-"$icp" identity import me --from-pem "$work/identity.pem" --storage plaintext >"$work/icp.log" 2>&1
+quietly "$work/icp.log" "$icp" identity import me --from-pem "$work/identity.pem" --storage plaintext
 call() {
   printf '   icp canister call %s %s -> ' "$satellite" "$1"
-  "$icp" canister call "$satellite" "$1" '()' -n "$url" -k fetch --identity me 2>>"$work/icp.log"
+  status=0
+  answer=$("$icp" canister call "$satellite" "$1" '()' -n "$url" -k fetch --identity me 2>"$work/icp-call.err") ||
+    status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "(failed)"
+    echo "main-job: \`icp canister call $satellite $1\` failed with exit status $status:" >&2
+    cat "$work/icp-call.err" >&2
+    exit 1
+  fi
+  echo "$answer"
 }
 
 echo "== examples/satellite, version 1: make juno_upgrade installs it"
-cmake -S examples/satellite -B "$work/satellite" -G "Unix Makefiles" \
+quietly "$work/satellite-configure.log" cmake -S examples/satellite -B "$work/satellite" -G "Unix Makefiles" \
   -DCMAKE_PREFIX_PATH="$work/prefix" -DJUNO_MODE=development -DJUNO_NETWORK="$url" \
-  -DJUNO_IDENTITY="$work/identity.pem" -DSATELLITE_VERSION=1 >"$work/satellite-configure.log"
+  -DJUNO_IDENTITY="$work/identity.pem" -DSATELLITE_VERSION=1
 make -C "$work/satellite" --no-print-directory juno_upgrade
 call version
 call increment
 
 echo "== version 2: make juno_upgrade backs the module up, then upgrades it"
-cmake -DSATELLITE_VERSION=2 "$work/satellite" >>"$work/satellite-configure.log"
+quietly "$work/satellite-configure-2.log" cmake -DSATELLITE_VERSION=2 "$work/satellite"
 make -C "$work/satellite" --no-print-directory juno_upgrade
 echo "-- the count survived the upgrade, and version 2 counts in tens:"
 call version
@@ -77,7 +106,7 @@ call get
 call increment
 
 echo "== a broken build (its post_upgrade traps): make juno_upgrade fails, version 1 runs on"
-cmake -DSATELLITE_VERSION=broken "$work/satellite" >>"$work/satellite-configure.log"
+quietly "$work/satellite-configure-broken.log" cmake -DSATELLITE_VERSION=broken "$work/satellite"
 if make -C "$work/satellite" --no-print-directory juno_upgrade >"$work/broken-upgrade.log" 2>&1; then
   cat "$work/broken-upgrade.log"
   echo "main-job: the upgrade to the broken build should have failed" >&2
