@@ -13,8 +13,8 @@ async function installed(fx, cache) {
   return p;
 }
 
-test('JUNO_BACKUP_KEEP=3: the fourth backup replaces the oldest', async () => {
-  const fx = await fixture();
+test('JUNO_BACKUP_KEEP=3: the fourth backup replaces the oldest', async (t) => {
+  const fx = await fixture(t);
   try {
     const p = await installed(fx, { JUNO_BACKUP_KEEP: '3' });
     const ids = [];
@@ -43,8 +43,8 @@ test('JUNO_BACKUP_KEEP=3: the fourth backup replaces the oldest', async () => {
   }
 });
 
-test('JUNO_BACKUP_OVERWRITE=OFF keeps a full module\'s backups and the upgrade goes on', async () => {
-  const fx = await fixture();
+test('JUNO_BACKUP_OVERWRITE=OFF keeps a full module\'s backups and the upgrade goes on', async (t) => {
+  const fx = await fixture(t);
   try {
     const p = await installed(fx, { JUNO_BACKUP_OVERWRITE: 'OFF' });
     await setMemory(fx, { stable: 'the state worth keeping' });
@@ -69,8 +69,8 @@ test('JUNO_BACKUP_OVERWRITE=OFF keeps a full module\'s backups and the upgrade g
   }
 });
 
-test('juno_backup_list and juno_backup_delete; restore refuses an unknown backup', async () => {
-  const fx = await fixture();
+test('juno_backup_list and juno_backup_delete; restore refuses an unknown backup', async (t) => {
+  const fx = await fixture(t);
   try {
     const p = await installed(fx, { JUNO_BACKUP_KEEP: '2' });
     assert.equal((await p.target('juno_backup')).code, 0);

@@ -16,8 +16,8 @@ async function ready(fx, cache = {}) {
   return p2;
 }
 
-test('a failed install_code leaves the old module running and the backup in place', async () => {
-  const fx = await fixture();
+test('a failed install_code leaves the old module running and the backup in place', async (t) => {
+  const fx = await fixture(t);
   try {
     const p = await ready(fx);
     await fx.faults({ fail_install_code: 1 });
@@ -42,8 +42,8 @@ for (const [name, spec] of [
   ['429 (overloaded)', { http_error: { status: 429, count: 2 } }],
   ['202 to synchronous calls (the helper must poll)', { accept_async: 6 }],
 ]) {
-  test(`the upgrade rides out ${name}`, async () => {
-    const fx = await fixture();
+  test(`the upgrade rides out ${name}`, async (t) => {
+    const fx = await fixture(t);
     try {
       const p = await ready(fx);
       await fx.faults(spec);
@@ -59,8 +59,8 @@ for (const [name, spec] of [
   });
 }
 
-test('a replica without /api/v4 and /api/v3: the helper falls back to /api/v2 and polls', async () => {
-  const fx = await fixture();
+test('a replica without /api/v4 and /api/v3: the helper falls back to /api/v2 and polls', async (t) => {
+  const fx = await fixture(t);
   try {
     const p = await ready(fx);
     await fx.faults({ legacy_api: 1 });
@@ -80,8 +80,8 @@ test('a replica without /api/v4 and /api/v3: the helper falls back to /api/v2 an
   }
 });
 
-test('an outage while the module is stopped: the error says so and how to start it', async () => {
-  const fx = await fixture();
+test('an outage while the module is stopped: the error says so and how to start it', async (t) => {
+  const fx = await fixture(t);
   try {
     const p = await ready(fx, { JUNO_UPGRADE_BACKUP: 'OFF' });
     // canister_status, the root key, the read_state of the module's metadata and stop_canister go
@@ -105,8 +105,8 @@ test('an outage while the module is stopped: the error says so and how to start 
   }
 });
 
-test('a file that is not Wasm is refused before the module is touched', async () => {
-  const fx = await fixture();
+test('a file that is not Wasm is refused before the module is touched', async (t) => {
+  const fx = await fixture(t);
   try {
     const p1 = await project(fx, { wasm: fx.writeWasm('v1.wasm', v1), cache: { JUNO_UPGRADE_BACKUP: 'OFF' } });
     assert.equal((await p1.target('juno_upgrade')).code, 0);
@@ -123,8 +123,8 @@ test('a file that is not Wasm is refused before the module is touched', async ()
   }
 });
 
-test('an identity that is not a controller is refused and nothing changes', async () => {
-  const fx = await fixture();
+test('an identity that is not a controller is refused and nothing changes', async (t) => {
+  const fx = await fixture(t);
   try {
     await ready(fx);
     const before = await fx.state();

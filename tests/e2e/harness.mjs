@@ -25,14 +25,30 @@ export function run(command, args, { env } = {}) {
   });
 }
 
-// A replica, an identity that controls one empty module, and a scratch folder.
-export async function fixture() {
+// A replica, an identity that controls one empty module, and a scratch folder. Given the test's
+// context `t`, the fixture is closed when the test ends, whatever happens in it; a set-up that
+// fails half-way closes what it had opened before it throws.
+export async function fixture(t) {
   const replica = await startReplica();
   const dir = mkdtempSync(join(tmpdir(), 'juno-e2e-'));
-  const owner = makeIdentity('ed25519');
-  const pem = join(dir, 'owner.pem');
-  writeFileSync(pem, owner.pem);
-  const { canister_id: canister } = await admin(replica.url, 'POST', 'canisters', { controllers: [owner.principal] });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await replica.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  t?.after(close);
+  let owner, pem, canister;
+  try {
+    owner = makeIdentity('ed25519');
+    pem = join(dir, 'owner.pem');
+    writeFileSync(pem, owner.pem);
+    ({ canister_id: canister } = await admin(replica.url, 'POST', 'canisters', { controllers: [owner.principal] }));
+  } catch (err) {
+    await close();
+    throw err;
+  }
   return {
     replica,
     url: replica.url,
@@ -54,10 +70,7 @@ export async function fixture() {
       writeFileSync(file, text);
       return file;
     },
-    async close() {
-      await replica.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 

@@ -8,8 +8,8 @@ import { fixture, run, HELPER, admin, wasmModule, sha256hex } from './harness.mj
 
 const keys = join(dirname(fileURLToPath(import.meta.url)), '..', 'unit', 'data');
 
-test('status prints the module hash, version and controllers', async () => {
-  const fx = await fixture();
+test('status prints the module hash, version and controllers', async (t) => {
+  const fx = await fixture(t);
   try {
     const base = ['--canister', fx.canister, '--network', fx.url, '--identity', fx.pem];
     const wasm = wasmModule({ v: [7] });
@@ -35,8 +35,8 @@ test('status prints the module hash, version and controllers', async () => {
   }
 });
 
-test('status works with every PEM layout dfx and icp-cli write', async () => {
-  const fx = await fixture();
+test('status works with every PEM layout dfx and icp-cli write', async (t) => {
+  const fx = await fixture(t);
   try {
     for (const file of ['ed25519.pem', 'secp256k1_sec1.pem', 'secp256k1_sec1_params.pem', 'secp256k1_sec1_crlf.pem', 'secp256k1_pkcs8.pem']) {
       const pem = join(keys, file);
@@ -53,8 +53,8 @@ test('status works with every PEM layout dfx and icp-cli write', async () => {
   }
 });
 
-test('status errors: not a controller, anonymous, unknown canister, unreachable network', async () => {
-  const fx = await fixture();
+test('status errors: not a controller, anonymous, unknown canister, unreachable network', async (t) => {
+  const fx = await fixture(t);
   try {
     const stranger = await run(HELPER, ['status', '--canister', fx.canister, '--network', fx.url, '--identity', join(keys, 'ed25519.pem'), '--json']);
     assert.equal(stranger.code, 3);
@@ -79,8 +79,8 @@ test('status errors: not a controller, anonymous, unknown canister, unreachable 
   }
 });
 
-test('a skewed clock: the replica refuses the expiry, the helper resynchronises from /time', async () => {
-  const fx = await fixture();
+test('a skewed clock: the replica refuses the expiry, the helper resynchronises from /time', async (t) => {
+  const fx = await fixture(t);
   try {
     // faketime shifts the helper's clock; the replica keeps the true time.
     for (const shift of ['-10m', '+20m']) {

@@ -14,8 +14,9 @@ const VERIFICATION = 6; // the helper's exit code for a certificate that does no
 
 // A module with state and one backup, made directly against the replica, and a proxy in front of
 // the replica for the operation under test. `delegation`: the replica signs as a delegated subnet.
-async function guardedModule({ delegation = false } = {}) {
-  const fx = await fixture();
+// Both are closed when the test `t` ends.
+async function guardedModule(t, { delegation = false } = {}) {
+  const fx = await fixture(t);
   if (delegation) await admin(fx.url, 'POST', 'delegation', { enabled: true });
   const connect = (url) => ['--canister', fx.canister, '--network', url, '--identity', fx.pem];
   const installed = await run(HELPER, ['upgrade', ...connect(fx.url), '--wasm', fx.writeWasm('v1.wasm', v1)]);
@@ -24,6 +25,7 @@ async function guardedModule({ delegation = false } = {}) {
   const backup = await run(HELPER, ['backup', ...connect(fx.url)]);
   assert.equal(backup.code, 0, backup.output);
   const proxy = await startTamperProxy(fx.url);
+  t.after(() => proxy.close());
   const before = await fx.state();
   await fx.clearLog();
   return {
@@ -68,8 +70,8 @@ for (const [where, forgery, reason] of [
   ['the BLS signature', forge.signature, /the certificate \(signed by the root key\) failed BLS verification/],
   ['the tree (the reply)', forge.tree, /the certificate \(signed by the root key\) failed BLS verification: the signature does not match/],
 ]) {
-  test(`a flipped bit in ${where} of a call reply: juno-helper status refuses`, async () => {
-    const g = await guardedModule();
+  test(`a flipped bit in ${where} of a call reply: juno-helper status refuses`, async (t) => {
+    const g = await guardedModule(t);
     try {
       g.proxy.tamper(isCall('canister_status'), forgery);
       const r = await g.helper('status');
@@ -81,8 +83,8 @@ for (const [where, forgery, reason] of [
     }
   });
 
-  test(`a flipped bit in ${where} of a read_state reply: the backup refuses while polling`, async () => {
-    const g = await guardedModule();
+  test(`a flipped bit in ${where} of a read_state reply: the backup refuses while polling`, async (t) => {
+    const g = await guardedModule(t);
     try {
       // The replica answers the first call with 202, so the helper polls read_state for it.
       await g.fx.faults({ accept_async: 1 });
@@ -99,8 +101,8 @@ for (const [where, forgery, reason] of [
   });
 }
 
-test('a flipped bit in a call reply stops the juno_backup target before the module is touched', async () => {
-  const g = await guardedModule();
+test('a flipped bit in a call reply stops the juno_backup target before the module is touched', async (t) => {
+  const g = await guardedModule(t);
   try {
     const p = await g.project({ wasm: g.fx.writeWasm('v2.wasm', v2) });
     g.proxy.tamper(isCall('canister_status'), forge.tree);
@@ -112,8 +114,8 @@ test('a flipped bit in a call reply stops the juno_backup target before the modu
   }
 });
 
-test('a forged reply in the middle of a backup: refused, and the module is started again', async () => {
-  const g = await guardedModule();
+test('a forged reply in the middle of a backup: refused, and the module is started again', async (t) => {
+  const g = await guardedModule(t);
   try {
     g.proxy.tamper(isCall('take_canister_snapshot'), forge.signature);
     const r = await g.helper('backup');
@@ -133,8 +135,8 @@ test('a forged reply in the middle of a backup: refused, and the module is start
   }
 });
 
-test('after a forged snapshot reply the helper does not claim the backups are unchanged', async () => {
-  const g = await guardedModule();
+test('after a forged snapshot reply the helper does not claim the backups are unchanged', async (t) => {
+  const g = await guardedModule(t);
   try {
     g.proxy.tamper(isCall('take_canister_snapshot'), forge.signature);
     const r = await g.helper('backup');
@@ -159,8 +161,8 @@ async function recordedCertificate(g) {
   return { certificate, requestId };
 }
 
-test('a certificate swapped in from another request is refused, and nothing follows', async () => {
-  const g = await guardedModule();
+test('a certificate swapped in from another request is refused, and nothing follows', async (t) => {
+  const g = await guardedModule(t);
   try {
     const other = await recordedCertificate(g);
     g.proxy.tamper(isCall('canister_status'), forge.substitute(other.certificate), { name: 'swap' });
@@ -176,8 +178,8 @@ test('a certificate swapped in from another request is refused, and nothing foll
   }
 });
 
-test('a certificate swapped in for every reply: the helper gives up without acting on it', async () => {
-  const g = await guardedModule();
+test('a certificate swapped in for every reply: the helper gives up without acting on it', async (t) => {
+  const g = await guardedModule(t);
   try {
     const other = await recordedCertificate(g);
     g.proxy.tamper((e) => isCall('canister_status')(e) || isStatusRead(e), forge.substitute(other.certificate), { times: 1000, name: 'swap' });
@@ -191,8 +193,8 @@ test('a certificate swapped in for every reply: the helper gives up without acti
   }
 });
 
-test('a v4 reply whose certificate holds another request\'s status is refused as a verification error', async () => {
-  const g = await guardedModule();
+test('a v4 reply whose certificate holds another request\'s status is refused as a verification error', async (t) => {
+  const g = await guardedModule(t);
   try {
     const other = await recordedCertificate(g);
     g.proxy.tamper((e) => isCall('canister_status')(e) || isStatusRead(e), forge.substitute(other.certificate), { times: 1000, name: 'swap' });
@@ -204,8 +206,8 @@ test('a v4 reply whose certificate holds another request\'s status is refused as
   }
 });
 
-test('an old certificate replayed after the replica\'s clock moved on is refused as stale (juno_upgrade)', async () => {
-  const g = await guardedModule();
+test('an old certificate replayed after the replica\'s clock moved on is refused as stale (juno_upgrade)', async (t) => {
+  const g = await guardedModule(t);
   try {
     const old = await recordedCertificate(g);
     // Ten minutes later by the replica's clock, which the helper adopts (it is certified): the
@@ -222,8 +224,8 @@ test('an old certificate replayed after the replica\'s clock moved on is refused
   }
 });
 
-test('an old certificate replayed to juno-helper status is refused with exit code 6', async () => {
-  const g = await guardedModule();
+test('an old certificate replayed to juno-helper status is refused with exit code 6', async (t) => {
+  const g = await guardedModule(t);
   try {
     const old = await recordedCertificate(g);
     await admin(g.fx.url, 'POST', 'time', { advance_ms: 10 * 60_000 });
@@ -245,8 +247,8 @@ for (const [api, faults, reads] of [
   ['/api/v4 (sharded ranges)', {}, []],
   ['/api/v2 and polling (legacy ranges)', { legacy_api: 1 }, ['read_state']],
 ]) {
-  test(`a delegation whose ranges miss the module, through ${api}: status and juno_backup refuse`, async () => {
-    const g = await guardedModule({ delegation: true });
+  test(`a delegation whose ranges miss the module, through ${api}: status and juno_backup refuse`, async (t) => {
+    const g = await guardedModule(t, { delegation: true });
     try {
       await admin(g.fx.url, 'POST', 'delegation', { ranges: rangesMissing });
       await g.fx.faults(faults);
@@ -275,8 +277,8 @@ for (const [where, forgery, reason] of [
   ['the root key\'s signature on the delegation', forge.delegationSignature, /the delegation's certificate for subnet \S+ \(signed by the root key\) failed BLS verification/],
   ['the delegated subnet key', forge.delegationKey, /failed BLS verification/],
 ]) {
-  test(`delegation mode: a flipped bit in ${where} is refused`, async () => {
-    const g = await guardedModule({ delegation: true });
+  test(`delegation mode: a flipped bit in ${where} is refused`, async (t) => {
+    const g = await guardedModule(t, { delegation: true });
     try {
       g.proxy.tamper(isCall('canister_status'), forgery);
       const r = await g.helper('backup');
@@ -291,8 +293,8 @@ for (const [where, forgery, reason] of [
 // ---- everything verifies in delegation mode --------------------------------------------------------
 
 for (const [api, faults] of [['/api/v4', {}], ['/api/v2 and polling', { legacy_api: 1 }]]) {
-  test(`delegation mode through ${api}: backup, upgrade and restore verify every delegated certificate`, async () => {
-    const g = await guardedModule({ delegation: true });
+  test(`delegation mode through ${api}: backup, upgrade and restore verify every delegated certificate`, async (t) => {
+    const g = await guardedModule(t, { delegation: true });
     try {
       await g.fx.faults(faults);
       const p = await g.project({ wasm: g.fx.writeWasm('v2.wasm', v2) });

@@ -17,8 +17,8 @@ async function installedModule(fx, cache = {}) {
   return fx.state();
 }
 
-test('juno_upgrade backs up, upgrades, and juno_restore brings the old module back', async () => {
-  const fx = await fixture();
+test('juno_upgrade backs up, upgrades, and juno_restore brings the old module back', async (t) => {
+  const fx = await fixture(t);
   try {
     const before = await installedModule(fx);
     const p2 = await project(fx, { wasm: fx.writeWasm('v2.wasm', v2) });
@@ -49,8 +49,8 @@ test('juno_upgrade backs up, upgrades, and juno_restore brings the old module ba
   }
 });
 
-test('a change between the backup step and the upgrade step is in the restore point', async () => {
-  const fx = await fixture();
+test('a change between the backup step and the upgrade step is in the restore point', async (t) => {
+  const fx = await fixture(t);
   try {
     await installedModule(fx);
     const p2 = await project(fx, { wasm: fx.writeWasm('v2.wasm', v2), writeBetween: true });
@@ -67,8 +67,8 @@ test('a change between the backup step and the upgrade step is in the restore po
   }
 });
 
-test('JUNO_UPGRADE_BACKUP=OFF upgrades without a backup', async () => {
-  const fx = await fixture();
+test('JUNO_UPGRADE_BACKUP=OFF upgrades without a backup', async (t) => {
+  const fx = await fixture(t);
   try {
     await installedModule(fx);
     const p2 = await project(fx, { wasm: fx.writeWasm('v2.wasm', v2), cache: { JUNO_UPGRADE_BACKUP: 'OFF' } });
@@ -84,8 +84,8 @@ test('JUNO_UPGRADE_BACKUP=OFF upgrades without a backup', async () => {
   }
 });
 
-test('a module with enhanced orthogonal persistence keeps its Wasm memory across the upgrade', async () => {
-  const fx = await fixture();
+test('a module with enhanced orthogonal persistence keeps its Wasm memory across the upgrade', async (t) => {
+  const fx = await fixture(t);
   try {
     // Motoko marks such modules with a private metadata section; the IC then requires the
     // upgrade to say `wasm_memory_persistence = opt keep`.
@@ -107,8 +107,8 @@ test('a module with enhanced orthogonal persistence keeps its Wasm memory across
   }
 });
 
-test('the same Wasm twice: the second upgrade changes nothing', async () => {
-  const fx = await fixture();
+test('the same Wasm twice: the second upgrade changes nothing', async (t) => {
+  const fx = await fixture(t);
   try {
     await installedModule(fx);
     const p1 = await project(fx, { wasm: fx.writeWasm('v1.wasm', v1), cache: { JUNO_UPGRADE_BACKUP: 'OFF' } });
@@ -122,8 +122,8 @@ test('the same Wasm twice: the second upgrade changes nothing', async () => {
   }
 });
 
-test('a module over 2 MB goes through chunks, and a retry reuses the chunks already stored', async () => {
-  const fx = await fixture();
+test('a module over 2 MB goes through chunks, and a retry reuses the chunks already stored', async (t) => {
+  const fx = await fixture(t);
   try {
     await installedModule(fx);
     const big = bigWasmModule(2_600_000);

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // A local Internet Computer replica for juno-cmake's tests.
-//   node replica.mjs [--port <n>] [--state-dir <dir>] [--delegation]
+//   node replica.mjs [--port <n>] [--state-dir <dir>] [--delegation] [--exit-with-stdin]
 // Prints `listening on http://127.0.0.1:<port>` as its first stdout line.
+// --exit-with-stdin: stop when standard input closes. A test harness that starts the replica with a
+// pipe as its stdin thereby ends it whenever the harness's process ends, however it ends.
 import { parseArgs } from 'node:util';
 import { Replica } from './src/ingress.mjs';
 import { Faults } from './src/faults.mjs';
@@ -15,11 +17,12 @@ const { values } = parseArgs({
     port: { type: 'string', default: String(DEFAULT_PORT) },
     'state-dir': { type: 'string' },
     delegation: { type: 'boolean' },
+    'exit-with-stdin': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
-  process.stdout.write('usage: node replica.mjs [--port <n>] [--state-dir <dir>] [--delegation]\n');
+  process.stdout.write('usage: node replica.mjs [--port <n>] [--state-dir <dir>] [--delegation] [--exit-with-stdin]\n');
   process.exit(0);
 }
 const port = Number(values.port);
@@ -60,3 +63,8 @@ function shutdown() {
 }
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
+if (values['exit-with-stdin']) {
+  process.stdin.on('end', shutdown);
+  process.stdin.on('close', shutdown);
+  process.stdin.resume();
+}

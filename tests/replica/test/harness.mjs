@@ -26,9 +26,14 @@ if (!existsSync(ICP)) {
 export const sha256hex = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 // `delegation`: start in delegation mode (certificates signed by a subnet key the root key vouches for).
+//
+// The replica cannot outlive the process that started it, and never keeps that process alive: its
+// stdin is a pipe it watches (--exit-with-stdin), and once it listens, its handles are unref'd. So
+// a test that fails before its clean-up, or a fixture that throws half-way through its set-up, ends
+// with its replica instead of hanging the test run until CTest's timeout.
 export async function startReplica({ stateDir, delegation = false } = {}) {
-  const args = [REPLICA, '--port', '0', ...(stateDir ? ['--state-dir', stateDir] : []), ...(delegation ? ['--delegation'] : [])];
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [REPLICA, '--port', '0', '--exit-with-stdin', ...(stateDir ? ['--state-dir', stateDir] : []), ...(delegation ? ['--delegation'] : [])];
+  const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
   const url = await new Promise((resolve, reject) => {
@@ -43,13 +48,15 @@ export async function startReplica({ stateDir, delegation = false } = {}) {
     });
     proc.on('exit', (code) => reject(new Error(`replica exited with ${code}: ${stderr}`)));
   });
+  for (const handle of [proc, proc.stdin, proc.stdout, proc.stderr]) handle.unref();
   return {
     url,
     proc,
     stderr: () => stderr,
     async stop() {
-      if (proc.exitCode !== null) return;
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = new Promise((r) => proc.on('exit', r));
+      proc.ref(); // held until it has exited, so that the caller's await completes
       proc.kill('SIGTERM');
       await exited;
     },
