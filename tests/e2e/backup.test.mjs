@@ -74,6 +74,7 @@ test('juno_backup_list and juno_backup_delete; restore refuses an unknown backup
   try {
     const p = await installed(fx, { JUNO_BACKUP_KEEP: '2' });
     assert.equal((await p.target('juno_backup')).code, 0);
+    await setMemory(fx, { stable: 'changed since the first backup' });
     assert.equal((await p.target('juno_backup')).code, 0);
     const list = await p.target('juno_backup_list');
     assert.equal(list.code, 0, list.output);
@@ -103,6 +104,15 @@ test('juno_backup_list and juno_backup_delete; restore refuses an unknown backup
     assert.equal(one.code, 0, one.output);
     assert.deepEqual((await fx.state()).snapshots.map((s) => s.id), [snapshots[1].id]);
 
+    // Unchanged since its newest backup, the module gets no new one and is not stopped.
+    const version = (await fx.state()).version;
+    const same = await p.target('juno_backup');
+    assert.equal(same.code, 0, same.output);
+    assert.match(same.output, /No new backup: module satellite \(\S+\) has not changed since backup 0x/);
+    assert.equal((await fx.state()).version, version, 'not stopped, not started');
+    assert.equal((await fx.state()).snapshots.length, 1);
+
+    await setMemory(fx, { stable: 'changed again' });
     assert.equal((await p.target('juno_backup')).code, 0);
     const all = await run(HELPER, ['delete', ...base, '--all', '--json']);
     assert.equal(all.code, 0, all.output);

@@ -100,7 +100,7 @@ test('an upgrade whose post_upgrade traps fails; the previous version runs on wi
   assert.notEqual(upgrade.code, 0, 'the upgrade must fail');
   assert.match(upgrade.output, /IC0503/);
   assert.match(upgrade.output, /Canister called `ic0.trap` with message: 'this build cannot read the counter saved by the previous version'/);
-  assert.match(upgrade.output, /running its previous version again/);
+  assert.match(upgrade.output, /runs its previous version again/);
   assert.match(upgrade.output, /Restore point: backup 0x/);
 
   const state = await fx.state();

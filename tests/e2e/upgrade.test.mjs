@@ -137,7 +137,7 @@ test('a module over 2 MB goes through chunks, and a retry reuses the chunks alre
     assert.equal(state.status, 'running', 'a failed upgrade leaves the module running');
     assert.equal(state.module_hash, sha256hex(v1));
     assert.equal(state.chunk_hashes.length, 3, 'the uploaded chunks stay for the retry');
-    assert.match(failed.output, /running its previous version again/);
+    assert.match(failed.output, /runs its previous version again/);
     assert.match(failed.output, /Restore point: backup 0x/);
     assert.match(failed.output, /run the upgrade again: cmake --build .* --target juno_upgrade_satellite/);
 

@@ -87,3 +87,67 @@ TEST(InstallArg, IsBounded) {
 }
 
 }  // namespace
+
+namespace {
+
+// \0asm, version 1, a type section of 4 bytes, and a custom section "name" with 2 bytes of data.
+const ic::Bytes structured{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // header
+                           0x01, 0x04, 0x01, 0x60, 0x00, 0x00,              // type section
+                           0x00, 0x07, 0x04, 'n',  'a',  'm',  'e',  0x01, 0x02};
+
+std::string structure_error(const ic::Bytes& bytes) {
+    try {
+        juno::check_wasm_structure(bytes, "m.wasm");
+    } catch (const ic::Error& e) {
+        EXPECT_EQ(e.kind(), ic::ErrorKind::Usage);
+        return e.what();
+    }
+    return "";
+}
+
+TEST(WasmStructure, AcceptsWholeModules) {
+    EXPECT_EQ(structure_error(module), "");
+    EXPECT_EQ(structure_error(structured), "");
+}
+
+TEST(WasmStructure, RefusesAModuleCutShortAtEveryByte) {
+    for (std::size_t size = 9; size < structured.size(); ++size) {
+        ic::Bytes cut(structured.begin(), structured.begin() + static_cast<long>(size));
+        // Cutting exactly between two sections leaves a whole (shorter) module.
+        if (size == 14) continue;
+        EXPECT_NE(structure_error(cut), "") << "cut to " << size << " bytes";
+    }
+    auto cut = structure_error(ic::Bytes(structured.begin(), structured.end() - 1));
+    EXPECT_NE(cut.find("runs past the end of the file"), std::string::npos) << cut;
+    EXPECT_NE(cut.find("cut short"), std::string::npos) << cut;
+}
+
+TEST(WasmStructure, RefusesPaddingBadVersionsAndOverlongNames) {
+    ic::Bytes padded = structured;
+    padded.insert(padded.end(), {0xff, 0xff});
+    EXPECT_NE(structure_error(padded).find("unknown id 255"), std::string::npos);
+    ic::Bytes zeros = structured;
+    zeros.push_back(0x00);  // a custom section id with no size
+    EXPECT_NE(structure_error(zeros), "");
+    ic::Bytes version2 = module;
+    version2[4] = 0x02;
+    EXPECT_NE(structure_error(version2).find("version 1"), std::string::npos);
+    ic::Bytes long_name{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x00, 0x02, 0x09, 'x'};
+    EXPECT_NE(structure_error(long_name).find("name longer than the section"), std::string::npos);
+    ic::Bytes huge_size{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00,
+                        0x00, 0x01, 0xff, 0xff, 0xff, 0xff, 0x7f};
+    EXPECT_NE(structure_error(huge_size), "");
+}
+
+TEST(WasmStructure, ReadWasmChecksItAlsoInsideGzip) {
+    ic::Bytes cut(structured.begin(), structured.end() - 3);
+    EXPECT_NE(usage_error(write("cut.wasm", cut)).find("cut short"), std::string::npos);
+    EXPECT_NE(usage_error(write("cut.wasm.gz", gzip(cut))).find("inside its gzip"),
+              std::string::npos);
+    ic::Bytes trailing = gzip(structured);
+    trailing.push_back(0x00);
+    EXPECT_NE(usage_error(write("trailing.wasm.gz", trailing)).find("after the end of its gzip"),
+              std::string::npos);
+}
+
+}  // namespace

@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "cli/output.hpp"
@@ -7,9 +9,11 @@
 #include "ic/error.hpp"
 #include "ic/management.hpp"
 #include "juno/backup.hpp"
+#include "juno/interrupt.hpp"
 #include "juno/lifecycle.hpp"
+#include "juno/module_lock.hpp"
+#include "juno/recovery.hpp"
 #include "juno/restore.hpp"
-#include "juno/restore_point.hpp"
 #include "juno/snapshots.hpp"
 #include "juno/upgrade.hpp"
 
@@ -86,17 +90,46 @@ juno::BackupPolicy backup_policy(const ParsedFlags& flags, const Connection& con
     return policy;
 }
 
-std::filesystem::path state_dir_of(const Connection& connection) {
-    if (connection.config && connection.config->state_dir) return *connection.config->state_dir;
-    return {};
+// Whether a command changes the module (it takes the module's lock, waiting for another run) or
+// only reads it (it takes the lock only when free, to repair what an earlier run left).
+enum class Access { Changes, Reads };
+
+// The status read at the end of a run, for --json: "running", "stopped", ... or null.
+rapidjson::Value status_json(const juno::FinalState& state, rapidjson::Document::AllocatorType& a) {
+    if (!state.status) return rapidjson::Value();
+    return json_string(ic::management::to_string(state.status->status), a);
 }
 
-// Runs `body` with an agent and a context for the module the flags name.
+// The exit status of a run that completed: 128 + a signal that arrived after its last safe point
+// (so that make and shells stop), else 0.
+int completed() {
+    int signal = juno::interrupt::pending();
+    return signal ? 128 + signal : 0;
+}
+
+// Runs `body` for the module the flags name: with an agent, the module's lock and its journal. An
+// earlier run's journal is repaired first; this run's journal is removed when the module is as the
+// run meant to leave it, and kept (for the next command to repair) when it was left stopped.
 template <typename Body>
-int with_module(const ParsedFlags& flags, Body body) {
+int with_module(const ParsedFlags& flags, const char* command, Access access, Body body) {
     Connection connection = resolve_connection(flags);
     ic::Agent agent = make_agent(connection);
     juno::Context context(module_of(connection), agent, progress);
+    context.state = juno::state_files_for(context.module.canister, connection.url);
+    context.run.command = command;
+    context.run.pid = static_cast<long>(::getpid());
+    context.run.started_at =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
+    context.run.network = connection.url;
+    context.run.canister = context.module.canister.to_text();
+    juno::Journal journal(context.state->journal());
+    agent.observe_calls(
+        [&context](const std::string& method, const ic::Hash& request_id, std::uint64_t expiry) {
+            context.record_call(method, request_id, expiry);
+        });
+
     Output out(flags.has("json"));
     if (out.json()) {
         // Every module command's document starts with the module it is about.
@@ -104,8 +137,30 @@ int with_module(const ParsedFlags& flags, Body body) {
                                  json_string(context.module.canister.to_text(), out.allocator()),
                                  out.allocator());
     }
+    std::optional<juno::ModuleLock> lock;
+    if (access == Access::Changes) {
+        lock = juno::ModuleLock::acquire(context.state->lock(), command, connection.lock_wait,
+                                         progress);
+    } else {
+        lock = juno::ModuleLock::try_acquire(context.state->lock(), command);
+        if (!lock) {
+            std::string who = juno::ModuleLock::holder(context.state->lock());
+            progress("note: " + (who.empty() ? std::string("another juno-helper run") : who) +
+                     " works on this module now; what follows may change while it does");
+        }
+    }
     try {
-        body(connection, context, out);
+        if (lock) juno::repair_earlier_run(context);
+        juno::interrupt::checkpoint();
+        try {
+            body(connection, context, out);
+        } catch (const juno::ModuleLeftStopped&) {
+            throw;  // the journal stays: the next command on the module starts it
+        } catch (...) {
+            if (lock) journal.clear();
+            throw;
+        }
+        if (lock) journal.clear();
     } catch (const ic::RejectError& error) {
         if (error.error_code() != "IC0512") throw;
         // The most common first-run problem: say who we are and how to become a controller.
@@ -121,208 +176,250 @@ int with_module(const ParsedFlags& flags, Body body) {
                 context.module.canister.to_text() + " --add-controller " + who + ").");
     }
     out.flush();
-    return 0;
+    return completed();
 }
 
 int run_backup(const ParsedFlags& flags) {
-    return with_module(flags, [&](const Connection& connection, juno::Context& context,
-                                  Output& out) {
-        juno::BackupPolicy policy = backup_policy(flags, connection);
-        juno::BackupResult result = juno::backup(context, policy);
-        if (auto dir = state_dir_of(connection);
-            !dir.empty() && result.outcome != juno::BackupResult::Outcome::Skipped) {
-            juno::RestorePoint point{context.module.canister, result.snapshot,
-                                     result.outcome == juno::BackupResult::Outcome::Kept,
-                                     result.version_at_snapshot, 0};
-            juno::save_restore_point(dir, point);
-        }
-        const char* outcome = result.outcome == juno::BackupResult::Outcome::Added      ? "added"
-                              : result.outcome == juno::BackupResult::Outcome::Replaced ? "replaced"
-                                                                                        : "kept";
-        if (out.json()) {
-            auto& a = out.allocator();
-            auto& doc = out.document();
-            doc.AddMember("outcome", json_string(outcome, a), a);
-            if (result.outcome == juno::BackupResult::Outcome::Skipped) {
-                doc.AddMember("backup", rapidjson::Value(), a);
-            } else {
-                doc.AddMember("backup", snapshot_json(result.snapshot, a), a);
-            }
-            if (result.replaced) doc.AddMember("replaced", snapshot_json(*result.replaced, a), a);
-            doc.AddMember("count", static_cast<std::uint64_t>(result.count), a);
-            doc.AddMember("keep", policy.keep, a);
-            return;
-        }
-        switch (result.outcome) {
-            case juno::BackupResult::Outcome::Skipped:
-                out.line("Nothing to back up: " + context.module.label() +
-                         " has no module installed yet.");
+    return with_module(
+        flags, "backup", Access::Changes,
+        [&](const Connection& connection, juno::Context& context, Output& out) {
+            juno::BackupPolicy policy = backup_policy(flags, connection);
+            juno::BackupResult result = juno::backup(context, policy);
+            using O = juno::BackupResult::Outcome;
+            const char* outcome = result.outcome == O::Added       ? "added"
+                                  : result.outcome == O::Replaced  ? "replaced"
+                                  : result.outcome == O::Kept      ? "kept"
+                                  : result.outcome == O::Unchanged ? "unchanged"
+                                                                   : "skipped";
+            if (out.json()) {
+                auto& a = out.allocator();
+                auto& doc = out.document();
+                doc.AddMember("outcome", json_string(outcome, a), a);
+                if (result.outcome == juno::BackupResult::Outcome::Skipped) {
+                    doc.AddMember("backup", rapidjson::Value(), a);
+                } else {
+                    doc.AddMember("backup", snapshot_json(result.snapshot, a), a);
+                }
+                if (result.replaced)
+                    doc.AddMember("replaced", snapshot_json(*result.replaced, a), a);
+                doc.AddMember("count", static_cast<std::uint64_t>(result.count), a);
+                doc.AddMember("keep", policy.keep, a);
+                doc.AddMember("status", status_json(result.final_state, a), a);
                 return;
-            case juno::BackupResult::Outcome::Added:
-                out.line("Backed up " + context.module.label() + ": " +
-                         snapshot_text(result.snapshot));
-                break;
-            case juno::BackupResult::Outcome::Replaced:
-                out.line("Backed up " + context.module.label() + ": " +
-                         snapshot_text(result.snapshot));
-                out.line("It replaced the oldest backup, " + juno::backup_id(*result.replaced) +
-                         " from " + juno::format_time(result.replaced->taken_at_timestamp) +
-                         " (keeping " + std::to_string(policy.keep) + ").");
-                break;
-            case juno::BackupResult::Outcome::Kept:
-                out.line("No new backup: " + context.module.label() + " already holds " +
-                         std::to_string(result.count) + " backup(s) (keep " +
-                         std::to_string(policy.keep) + ") and overwriting is off.");
-                out.line("Kept backup " + juno::backup_id(result.snapshot) + " from " +
-                         juno::format_time(result.snapshot.taken_at_timestamp) +
-                         "; it stays the restore point.");
-                break;
-        }
-        out.line(std::to_string(result.count) + " backup(s) now; the module is running.");
-    });
+            }
+            switch (result.outcome) {
+                case juno::BackupResult::Outcome::Skipped:
+                    out.line("Nothing to back up: " + context.module.label() +
+                             " has no module installed yet.");
+                    return;
+                case juno::BackupResult::Outcome::Added:
+                    out.line("Backed up " + context.module.label() + ": " +
+                             snapshot_text(result.snapshot));
+                    break;
+                case juno::BackupResult::Outcome::Replaced:
+                    out.line("Backed up " + context.module.label() + ": " +
+                             snapshot_text(result.snapshot));
+                    out.line("It replaced the oldest backup, " + juno::backup_id(*result.replaced) +
+                             " from " + juno::format_time(result.replaced->taken_at_timestamp) +
+                             " (keeping " + std::to_string(policy.keep) + ").");
+                    break;
+                case juno::BackupResult::Outcome::Kept:
+                    if (result.kept_because == juno::BackupResult::KeptBecause::NoOverwrite) {
+                        out.line("No new backup: " + context.module.label() + " already holds " +
+                                 std::to_string(result.count) + " backup(s) (keep " +
+                                 std::to_string(policy.keep) + ") and overwriting is off.");
+                        out.line("Kept backup " + juno::backup_id(result.snapshot) + " from " +
+                                 juno::format_time(result.snapshot.taken_at_timestamp) +
+                                 "; it stays the restore point.");
+                    } else if (result.kept_because ==
+                               juno::BackupResult::KeptBecause::UnfinishedUpgrade) {
+                        out.line("No new backup: the only backup " + context.module.label() +
+                                 " could replace is the restore point of an upgrade that has not "
+                                 "completed, and it is kept.");
+                        out.line("Complete the upgrade with: " +
+                                 context.module.command_for("upgrade"));
+                    } else {
+                        out.line("No new backup: backup " + juno::backup_id(result.snapshot) +
+                                 " is the restore point of the upgrade that installed this "
+                                 "module, kept until the next upgrade takes its own (raise "
+                                 "JUNO_BACKUP_KEEP to keep more backups).");
+                    }
+                    break;
+                case juno::BackupResult::Outcome::Unchanged:
+                    out.line("No new backup: " + context.module.label() +
+                             " has not changed since backup " + snapshot_text(result.snapshot) +
+                             ", which holds its state.");
+                    break;
+            }
+            out.line(std::to_string(result.count) + " backup(s) now; the module is " +
+                     juno::describe_final_state(context, result.final_state) + ".");
+        });
 }
 
 int run_restore(const ParsedFlags& flags) {
-    return with_module(flags, [&](const Connection&, juno::Context& context, Output& out) {
-        std::optional<std::string> id = flags.get("snapshot");
-        if (!id) {
-            if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env) id = env;
-        }
-        juno::Snapshot restored = juno::restore(context, id);
-        if (out.json()) {
-            auto& a = out.allocator();
-            out.document().AddMember("restored", snapshot_json(restored, a), a);
-            return;
-        }
-        out.line("Restored " + context.module.label() + " from backup " + snapshot_text(restored) +
-                 "; the module is running.");
-    });
+    return with_module(
+        flags, "restore", Access::Changes,
+        [&](const Connection&, juno::Context& context, Output& out) {
+            std::optional<std::string> id = flags.get("snapshot");
+            if (!id) {
+                if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env) id = env;
+            }
+            juno::RestoreResult result = juno::restore(context, id);
+            if (out.json()) {
+                auto& a = out.allocator();
+                out.document().AddMember("restored", snapshot_json(result.restored, a), a);
+                out.document().AddMember("status", status_json(result.final_state, a), a);
+                return;
+            }
+            out.line("Restored " + context.module.label() + " from backup " +
+                     snapshot_text(result.restored) + "; the module is " +
+                     juno::describe_final_state(context, result.final_state) + ".");
+        });
 }
 
 int run_list(const ParsedFlags& flags) {
-    return with_module(flags, [&](const Connection&, juno::Context& context, Output& out) {
-        auto backups = juno::list_backups(context);
-        if (out.json()) {
-            auto& a = out.allocator();
-            rapidjson::Value list(rapidjson::kArrayType);
-            for (const auto& b : backups) list.PushBack(snapshot_json(b, a), a);
-            out.document().AddMember("backups", list, a);
-            return;
-        }
-        if (backups.empty()) {
-            out.line(context.module.label() + " has no backups.");
-            return;
-        }
-        out.line("Backups of " + context.module.label() + ", oldest first:");
-        for (const auto& b : backups) out.line("  " + snapshot_text(b));
-    });
+    return with_module(flags, "list", Access::Reads,
+                       [&](const Connection&, juno::Context& context, Output& out) {
+                           auto backups = juno::list_backups(context);
+                           if (out.json()) {
+                               auto& a = out.allocator();
+                               rapidjson::Value list(rapidjson::kArrayType);
+                               for (const auto& b : backups) list.PushBack(snapshot_json(b, a), a);
+                               out.document().AddMember("backups", list, a);
+                               return;
+                           }
+                           if (backups.empty()) {
+                               out.line(context.module.label() + " has no backups.");
+                               return;
+                           }
+                           out.line("Backups of " + context.module.label() + ", oldest first:");
+                           for (const auto& b : backups) out.line("  " + snapshot_text(b));
+                       });
 }
 
 int run_delete(const ParsedFlags& flags) {
-    return with_module(flags, [&](const Connection&, juno::Context& context, Output& out) {
-        // Targets take the choice from the environment: JUNO_SNAPSHOT=<id>, or =all.
-        std::optional<std::string> id = flags.get("snapshot");
-        bool all = flags.has("all");
-        if (!id && !all) {
-            if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env) {
-                if (std::string(env) == "all") {
-                    all = true;
-                } else {
-                    id = env;
-                }
-            }
-        }
-        auto result = juno::delete_backups(context, id, all);
-        if (out.json()) {
-            auto& a = out.allocator();
-            rapidjson::Value list(rapidjson::kArrayType);
-            for (const auto& b : result.deleted) list.PushBack(snapshot_json(b, a), a);
-            out.document().AddMember("deleted", list, a);
-            out.document().AddMember("remaining", static_cast<std::uint64_t>(result.remaining), a);
-            return;
-        }
-        for (const auto& b : result.deleted) out.line("Deleted backup " + snapshot_text(b));
-        out.line("Deleted " + std::to_string(result.deleted.size()) + " backup(s) of " +
-                 context.module.label() + "; " + std::to_string(result.remaining) + " left.");
-    });
+    return with_module(flags, "delete", Access::Changes,
+                       [&](const Connection&, juno::Context& context, Output& out) {
+                           // Targets take the choice from the environment: JUNO_SNAPSHOT=<id>, or
+                           // =all.
+                           std::optional<std::string> id = flags.get("snapshot");
+                           bool all = flags.has("all");
+                           if (!id && !all) {
+                               if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env) {
+                                   if (std::string(env) == "all") {
+                                       all = true;
+                                   } else {
+                                       id = env;
+                                   }
+                               }
+                           }
+                           auto result = juno::delete_backups(context, id, all);
+                           if (out.json()) {
+                               auto& a = out.allocator();
+                               rapidjson::Value list(rapidjson::kArrayType);
+                               for (const auto& b : result.deleted)
+                                   list.PushBack(snapshot_json(b, a), a);
+                               out.document().AddMember("deleted", list, a);
+                               out.document().AddMember(
+                                   "remaining", static_cast<std::uint64_t>(result.remaining), a);
+                               return;
+                           }
+                           for (const auto& b : result.deleted)
+                               out.line("Deleted backup " + snapshot_text(b));
+                           out.line("Deleted " + std::to_string(result.deleted.size()) +
+                                    " backup(s) of " + context.module.label() + "; " +
+                                    std::to_string(result.remaining) + " left.");
+                       });
 }
 
 int run_start(const ParsedFlags& flags) {
-    return with_module(flags, [&](const Connection&, juno::Context& context, Output& out) {
-        juno::start_module(context);
-        if (out.json()) {
-            auto& a = out.allocator();
-            out.document().AddMember("status", "running", a);
-            return;
-        }
-        out.line(context.module.label() + " is running.");
-    });
+    return with_module(flags, "start", Access::Changes,
+                       [&](const Connection&, juno::Context& context, Output& out) {
+                           juno::read_found_state(context);
+                           juno::start_module(context);
+                           juno::FinalState final_state = juno::read_final_state(context);
+                           if (out.json()) {
+                               auto& a = out.allocator();
+                               out.document().AddMember("status", status_json(final_state, a), a);
+                               return;
+                           }
+                           out.line(context.module.label() + " is " +
+                                    juno::describe_final_state(context, final_state) + ".");
+                       });
 }
 
 int run_upgrade(const ParsedFlags& flags) {
-    return with_module(flags, [&](const Connection& connection, juno::Context& context,
-                                  Output& out) {
-        juno::UpgradeOptions options;
-        std::optional<std::string> wasm = flags.get("wasm");
-        if (!wasm && connection.config) wasm = connection.config->wasm;
-        if (!wasm) {
-            fail(ErrorKind::Usage,
-                 "no Wasm to install: pass --wasm <file>, or give juno_add_module a WASM argument");
-        }
-        options.wasm = *wasm;
-        std::optional<std::string> arg = flags.get("arg-file");
-        if (!arg && connection.config) arg = connection.config->install_arg_file;
-        if (arg) options.install_arg = *arg;
-        options.backup_policy = backup_policy(flags, connection);
-        options.backup_first =
-            connection.config ? connection.config->backup_before_upgrade.value_or(true) : true;
-        if (flags.has("no-backup")) options.backup_first = false;
-        options.state_dir = state_dir_of(connection);
-        juno::UpgradeResult result = juno::upgrade(context, options);
+    return with_module(
+        flags, "upgrade", Access::Changes,
+        [&](const Connection& connection, juno::Context& context, Output& out) {
+            juno::UpgradeOptions options;
+            std::optional<std::string> wasm = flags.get("wasm");
+            if (!wasm && connection.config) wasm = connection.config->wasm;
+            if (!wasm) {
+                fail(ErrorKind::Usage,
+                     "no Wasm to install: pass --wasm <file>, or give juno_add_module a WASM "
+                     "argument");
+            }
+            options.wasm = *wasm;
+            std::optional<std::string> arg = flags.get("arg-file");
+            if (!arg && connection.config) arg = connection.config->install_arg_file;
+            if (arg) options.install_arg = *arg;
+            options.backup_policy = backup_policy(flags, connection);
+            options.backup_first =
+                connection.config ? connection.config->backup_before_upgrade.value_or(true) : true;
+            if (flags.has("no-backup")) options.backup_first = false;
+            juno::UpgradeResult result = juno::upgrade(context, options);
 
-        const char* outcome =
-            result.outcome == juno::UpgradeResult::Outcome::Unchanged   ? "unchanged"
-            : result.outcome == juno::UpgradeResult::Outcome::Installed ? "installed"
-                                                                        : "upgraded";
-        if (out.json()) {
-            auto& a = out.allocator();
-            auto& doc = out.document();
-            doc.AddMember("outcome", json_string(outcome, a), a);
-            doc.AddMember("module_hash", json_string(ic::to_hex(result.module_hash), a), a);
-            if (result.previous_hash) {
-                doc.AddMember("previous_module_hash",
-                              json_string(ic::to_hex(*result.previous_hash), a), a);
-            } else {
-                doc.AddMember("previous_module_hash", rapidjson::Value(), a);
+            const char* outcome =
+                result.outcome == juno::UpgradeResult::Outcome::Unchanged   ? "unchanged"
+                : result.outcome == juno::UpgradeResult::Outcome::Installed ? "installed"
+                                                                            : "upgraded";
+            if (out.json()) {
+                auto& a = out.allocator();
+                auto& doc = out.document();
+                doc.AddMember("outcome", json_string(outcome, a), a);
+                doc.AddMember("module_hash", json_string(ic::to_hex(result.module_hash), a), a);
+                if (result.previous_hash) {
+                    doc.AddMember("previous_module_hash",
+                                  json_string(ic::to_hex(*result.previous_hash), a), a);
+                } else {
+                    doc.AddMember("previous_module_hash", rapidjson::Value(), a);
+                }
+                doc.AddMember("chunked", result.chunked, a);
+                doc.AddMember("chunks_uploaded", static_cast<std::uint64_t>(result.chunks_uploaded),
+                              a);
+                doc.AddMember("chunks_reused", static_cast<std::uint64_t>(result.chunks_reused), a);
+                if (result.restore_point) {
+                    doc.AddMember("restore_point", snapshot_json(*result.restore_point, a), a);
+                } else {
+                    doc.AddMember("restore_point", rapidjson::Value(), a);
+                }
+                doc.AddMember("status", status_json(result.final_state, a), a);
+                return;
             }
-            doc.AddMember("chunked", result.chunked, a);
-            doc.AddMember("chunks_uploaded", static_cast<std::uint64_t>(result.chunks_uploaded), a);
-            doc.AddMember("chunks_reused", static_cast<std::uint64_t>(result.chunks_reused), a);
+            std::string hash = ic::to_hex(result.module_hash);
+            std::string state = juno::describe_final_state(context, result.final_state);
+            if (result.outcome == juno::UpgradeResult::Outcome::Unchanged) {
+                out.line(context.module.label() + " already runs module " + hash +
+                         "; nothing to upgrade. It is " + state + ".");
+                if (result.restore_point) {
+                    out.line("Restore point: backup " + snapshot_text(*result.restore_point) +
+                             " (restore with: " + context.module.command_for("restore") + ")");
+                }
+                return;
+            }
+            out.line((result.outcome == juno::UpgradeResult::Outcome::Installed ? "Installed "
+                                                                                : "Upgraded ") +
+                     context.module.label() + " to module " + hash + "; it is " + state + ".");
+            if (result.chunked) {
+                out.line("Uploaded " + std::to_string(result.chunks_uploaded) +
+                         " chunk(s), reused " + std::to_string(result.chunks_reused) + ".");
+            }
             if (result.restore_point) {
-                doc.AddMember("restore_point", snapshot_json(*result.restore_point, a), a);
-            } else {
-                doc.AddMember("restore_point", rapidjson::Value(), a);
+                out.line("Restore point: backup " + snapshot_text(*result.restore_point) +
+                         " (restore with: " + context.module.command_for("restore") + ")");
             }
-            return;
-        }
-        std::string hash = ic::to_hex(result.module_hash);
-        if (result.outcome == juno::UpgradeResult::Outcome::Unchanged) {
-            out.line(context.module.label() + " already runs module " + hash +
-                     "; nothing to upgrade.");
-            return;
-        }
-        out.line((result.outcome == juno::UpgradeResult::Outcome::Installed ? "Installed "
-                                                                            : "Upgraded ") +
-                 context.module.label() + " to module " + hash + "; it is running.");
-        if (result.chunked) {
-            out.line("Uploaded " + std::to_string(result.chunks_uploaded) + " chunk(s), reused " +
-                     std::to_string(result.chunks_reused) + ".");
-        }
-        if (result.restore_point) {
-            out.line("Restore point: backup " + snapshot_text(*result.restore_point) +
-                     " (restore with: " + context.module.command_for("restore") + ")");
-        }
-    });
+        });
 }
 
 int run_whoami(const ParsedFlags& flags) {
@@ -341,49 +438,46 @@ int run_whoami(const ParsedFlags& flags) {
 }
 
 int run_status(const ParsedFlags& flags) {
-    Connection connection = resolve_connection(flags);
-    const ic::Principal& canister = require_canister(connection);
-    ic::Agent agent = make_agent(connection);
-    ic::management::ManagementCanister management(agent);
-    ic::management::CanisterStatus status = management.canister_status(canister);
-
-    Output out(flags.has("json"));
-    std::string hash = status.module_hash ? ic::to_hex(*status.module_hash) : "";
-    if (out.json()) {
-        auto& doc = out.document();
-        auto& a = out.allocator();
-        doc.AddMember("canister_id", json_string(canister.to_text(), a), a);
-        doc.AddMember("status", json_string(ic::management::to_string(status.status), a), a);
-        doc.AddMember("version", status.version, a);
-        if (status.module_hash)
-            doc.AddMember("module_hash", json_string(hash, a), a);
-        else
-            doc.AddMember("module_hash", rapidjson::Value(), a);
-        rapidjson::Value controllers(rapidjson::kArrayType);
-        for (const auto& c : status.controllers)
-            controllers.PushBack(json_string(c.to_text(), a), a);
-        doc.AddMember("controllers", controllers, a);
-        // Cycles and memory are nats that can exceed what JSON numbers carry exactly.
-        doc.AddMember("cycles", json_string(status.cycles.to_string(), a), a);
-        doc.AddMember("memory_size", json_string(status.memory_size.to_string(), a), a);
-    } else {
-        std::string controllers;
-        for (const auto& c : status.controllers) {
-            if (!controllers.empty()) controllers += ", ";
-            controllers += c.to_text();
-        }
-        out.row("canister",
-                canister.to_text() +
-                    (connection.module_name.empty() ? "" : " (" + connection.module_name + ")"));
-        out.row("status", ic::management::to_string(status.status));
-        out.row("module hash", status.module_hash ? hash : "(no module installed)");
-        out.row("version", std::to_string(status.version));
-        out.row("controllers", controllers.empty() ? "(none)" : controllers);
-        out.row("cycles", status.cycles.to_string());
-        out.row("memory", status.memory_size.to_string() + " bytes");
-    }
-    out.flush();
-    return 0;
+    return with_module(
+        flags, "status", Access::Reads,
+        [&](const Connection& connection, juno::Context& context, Output& out) {
+            const ic::Principal& canister = context.module.canister;
+            ic::management::CanisterStatus status = context.management.canister_status(canister);
+            std::string hash = status.module_hash ? ic::to_hex(*status.module_hash) : "";
+            if (out.json()) {
+                auto& doc = out.document();
+                auto& a = out.allocator();
+                doc.AddMember("status", json_string(ic::management::to_string(status.status), a),
+                              a);
+                doc.AddMember("version", status.version, a);
+                if (status.module_hash)
+                    doc.AddMember("module_hash", json_string(hash, a), a);
+                else
+                    doc.AddMember("module_hash", rapidjson::Value(), a);
+                rapidjson::Value controllers(rapidjson::kArrayType);
+                for (const auto& c : status.controllers)
+                    controllers.PushBack(json_string(c.to_text(), a), a);
+                doc.AddMember("controllers", controllers, a);
+                // Cycles and memory are nats that can exceed what JSON numbers carry exactly.
+                doc.AddMember("cycles", json_string(status.cycles.to_string(), a), a);
+                doc.AddMember("memory_size", json_string(status.memory_size.to_string(), a), a);
+                return;
+            }
+            std::string controllers;
+            for (const auto& c : status.controllers) {
+                if (!controllers.empty()) controllers += ", ";
+                controllers += c.to_text();
+            }
+            out.row("canister", canister.to_text() + (connection.module_name.empty()
+                                                          ? ""
+                                                          : " (" + connection.module_name + ")"));
+            out.row("status", ic::management::to_string(status.status));
+            out.row("module hash", status.module_hash ? hash : "(no module installed)");
+            out.row("version", std::to_string(status.version));
+            out.row("controllers", controllers.empty() ? "(none)" : controllers);
+            out.row("cycles", status.cycles.to_string());
+            out.row("memory", status.memory_size.to_string() + " bytes");
+        });
 }
 
 }  // namespace

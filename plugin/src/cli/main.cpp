@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "ic/error.hpp"
+#include "juno/interrupt.hpp"
 
 namespace {
 
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     }
     bool json = false;
     for (const auto& arg : args) json = json || arg == "--json";
+    juno::interrupt::install();
     try {
         for (const auto& command : cli::commands()) {
             if (args[0] != command.name) continue;
@@ -59,6 +61,9 @@ int main(int argc, char** argv) {
         }
         throw ic::Error(ic::ErrorKind::Usage,
                         "unknown command '" + args[0] + "'; run 'juno-helper --help'");
+    } catch (const ic::Interrupted& error) {
+        cli::Output::error(error, json);
+        return 128 + error.signal();
     } catch (const ic::Error& error) {
         cli::Output::error(error, json);
         return ic::exit_code(error.kind());

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 
 #include "ic/error.hpp"
@@ -26,6 +27,8 @@ const std::vector<FlagSpec>& connection_flags() {
          "loopback), or the key in hex"},
         {"identity", true, "<pem>", "PEM file of a controller (Ed25519 or secp256k1)"},
         {"timeout", true, "<seconds>", "how long to wait for one call's outcome (default 300)"},
+        {"wait", true, "<seconds>",
+         "how long to wait for another run on the same module to finish (default 60)"},
         {"json", false, "", "print machine-readable JSON on stdout"},
     };
     return flags;
@@ -87,6 +90,24 @@ std::optional<std::string> string_field(const rapidjson::Value& doc, const char*
     return value;
 }
 
+// Refuses keys outside `known`, naming them: a misspelt key ("kep") must not silently fall back
+// to a default that replaces a backup.
+void refuse_unknown_keys(const rapidjson::Value& object, std::initializer_list<const char*> known,
+                         const std::string& where, const std::filesystem::path& path) {
+    std::string unknown;
+    for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+        std::string key(it->name.GetString(), it->name.GetStringLength());
+        bool found = false;
+        for (const char* k : known) found = found || key == k;
+        if (!found) unknown += (unknown.empty() ? "'" : ", '") + key + "'";
+    }
+    if (unknown.empty()) return;
+    std::string names;
+    for (const char* k : known) names += (names.empty() ? "" : ", ") + std::string(k);
+    config_error(path, "unknown key(s) " + unknown + where + "; the known ones are: " + names +
+                           ". Nothing was done.");
+}
+
 }  // namespace
 
 ModuleConfig read_module_config(const std::filesystem::path& path) {
@@ -103,6 +124,10 @@ ModuleConfig read_module_config(const std::filesystem::path& path) {
                                rapidjson::GetParseError_En(doc.GetParseError()));
     }
     if (!doc.IsObject()) config_error(path, "must hold a JSON object");
+    refuse_unknown_keys(doc,
+                        {"name", "kind", "canister_id", "network", "identity", "root_key", "wasm",
+                         "install_arg_file", "build_dir", "backup"},
+                        "", path);
     ModuleConfig config;
     config.path = path;
     config.name = string_field(doc, "name", path).value_or("");
@@ -113,11 +138,11 @@ ModuleConfig read_module_config(const std::filesystem::path& path) {
     config.root_key = string_field(doc, "root_key", path);
     config.wasm = string_field(doc, "wasm", path);
     config.install_arg_file = string_field(doc, "install_arg_file", path);
-    config.state_dir = string_field(doc, "state_dir", path);
     config.build_dir = string_field(doc, "build_dir", path);
     if (auto it = doc.FindMember("backup"); it != doc.MemberEnd()) {
         if (!it->value.IsObject()) config_error(path, "'backup' must be an object");
         const auto& backup = it->value;
+        refuse_unknown_keys(backup, {"keep", "overwrite", "before_upgrade"}, " in 'backup'", path);
         if (auto keep = backup.FindMember("keep"); keep != backup.MemberEnd()) {
             if (!keep->value.IsUint() || keep->value.GetUint() < 1 || keep->value.GetUint() > 10) {
                 config_error(path, "'backup.keep' must be a whole number from 1 to 10");
@@ -174,13 +199,38 @@ Connection resolve_connection(const ParsedFlags& flags) {
         }
         connection.timeout = std::chrono::seconds(seconds);
     }
+    if (auto v = flags.get("wait")) {
+        unsigned seconds = 0;
+        auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), seconds);
+        if (ec != std::errc() || end != v->data() + v->size() || seconds > 3600) {
+            fail(ErrorKind::Usage,
+                 "--wait must be a number of seconds from 0 to 3600, got '" + *v + "'");
+        }
+        connection.lock_wait = std::chrono::seconds(seconds);
+    }
     if (canister) connection.canister = ic::Principal::from_text(*canister);
     connection.url = resolve_network_url(connection.network);
     return connection;
 }
 
+bool looks_like_key_material(const std::string& value) {
+    if (value.find("-----") != std::string::npos) return true;  // PEM armour
+    if (value.find_first_of("\r\n") != std::string::npos) return true;
+    // A bare base64 or hex key (no folder in it): a path to a key has a '/' or a '.'.
+    if (value.size() >= 40 && value.find_first_of("/.") == std::string::npos) return true;
+    return false;
+}
+
 ic::Identity load_identity(const Connection& connection) {
     if (!connection.identity) return ic::Identity::anonymous();
+    std::string value = connection.identity->string();
+    if (looks_like_key_material(value) && !std::filesystem::exists(*connection.identity)) {
+        // Never echo it: a key pasted where its file name belongs must not reach a log.
+        fail(ErrorKind::Usage,
+             "the identity given (--identity, JUNO_IDENTITY or the module config) is not a file "
+             "name: it looks like the key itself, so it is not shown. Pass the path of the PEM "
+             "file instead, e.g. --identity ~/.config/dfx/identity/default/identity.pem");
+    }
     return ic::Identity::from_pem_file(*connection.identity);
 }
 

@@ -44,7 +44,6 @@ struct ModuleConfig {
     std::optional<std::string> root_key;
     std::optional<std::string> wasm;
     std::optional<std::string> install_arg_file;
-    std::optional<std::string> state_dir;
     std::optional<std::string> build_dir;
     std::optional<unsigned> backup_keep;
     std::optional<bool> backup_overwrite;
@@ -60,6 +59,8 @@ struct Connection {
     std::string root_key = "";   // "ic", "fetch", hex, or "" for the default
     std::optional<std::filesystem::path> identity;
     std::chrono::seconds timeout{300};
+    // How long to wait for another run on the same module to finish (--wait).
+    std::chrono::milliseconds lock_wait{std::chrono::seconds(60)};
     std::string module_name;  // from the config, for messages
     std::optional<ModuleConfig> config;
 };
@@ -70,6 +71,9 @@ std::string resolve_network_url(const std::string& network);
 // Builds the agent options (root key policy included) for a connection.
 ic::AgentOptions agent_options(const Connection& connection,
                                std::function<void(const std::string&)> on_notice);
+// The identity the connection names; a value that looks like key material rather than a file
+// name is refused without being echoed (looks_like_key_material).
 ic::Identity load_identity(const Connection& connection);
+bool looks_like_key_material(const std::string& value);
 
 }  // namespace cli

@@ -106,18 +106,31 @@ Bytes Agent::sign_envelope(cbor::Map content, Hash* request_id_out, bool anonymo
 
 Agent::Call Agent::sign_call(const Principal& canister_id, const std::string& method,
                              const Bytes& arg) {
+    Call call;
+    call.expiry = next_expiry();
     cbor::Map content{
         {"request_type", cbor::Value("call")},
         {"sender", cbor::Value(identity_.sender().bytes())},
         {"canister_id", cbor::Value(canister_id.bytes())},
         {"method_name", cbor::Value(method)},
         {"arg", cbor::Value(arg)},
-        {"ingress_expiry", cbor::Value(next_expiry())},
+        {"ingress_expiry", cbor::Value(call.expiry)},
         {"nonce", cbor::Value(fresh_nonce())},
     };
-    Call call;
     call.body = sign_envelope(std::move(content), &call.request_id);
     return call;
+}
+
+RequestState Agent::request_state(const Principal& effective_canister_id, const Hash& request_id) {
+    Bytes rid(request_id.begin(), request_id.end());
+    Certificate certificate = read_state(effective_canister_id, {{label("request_status"), rid}});
+    auto status = certificate.lookup({label("request_status"), rid, label("status")});
+    if (status.status != HashTree::LookupStatus::Found) return RequestState::Unknown;
+    std::string state = leaf_text(status);
+    if (state == "replied") return RequestState::Replied;
+    if (state == "rejected") return RequestState::Rejected;
+    if (state == "done") return RequestState::Done;
+    return RequestState::Pending;
 }
 
 Certificate Agent::check(ByteView certificate_cbor, const Principal& effective_canister_id) {
@@ -257,6 +270,7 @@ Bytes Agent::update(const Principal& canister_id, const Principal& effective_can
     bool resynced = false;
     while (true) {
         Call call = sign_call(canister_id, method, arg);
+        if (observer_) observer_(method, call.request_id, call.expiry);
         HttpResponse response;
         if (v4_call_supported_) {
             response = transport_.post_cbor("/api/v4/canister/" + ecid + "/call", call.body);

@@ -36,9 +36,31 @@ struct AgentOptions {
     std::function<void(const std::string&)> on_notice;
 };
 
+// What the IC says of a request, read from /request_status/<id>.
+enum class RequestState {
+    Unknown,   // not (yet) received: it may still arrive until its ingress expiry
+    Pending,   // received or processing
+    Replied,   // executed, with a reply
+    Rejected,  // executed (or refused), with a rejection
+    Done,      // executed long ago; the reply is gone
+};
+
+// Told of each update call once it is signed and before it is sent: which method, its request
+// id, and its ingress expiry (nanoseconds since the epoch, by the replica's clock). A journal
+// records these so that a later run can ask the IC what became of a call whose sender died.
+using CallObserver =
+    std::function<void(const std::string& method, const Hash& request_id, std::uint64_t expiry)>;
+
 class Agent {
 public:
     Agent(Identity identity, AgentOptions options);
+
+    void observe_calls(CallObserver observer) { observer_ = std::move(observer); }
+
+    // The IC's word on an earlier request of this identity (read_state, certified).
+    RequestState request_state(const Principal& effective_canister_id, const Hash& request_id);
+    // Now, by the replica's clock as far as the agent knows it (nanoseconds since the epoch).
+    std::uint64_t replica_now() const { return now_ns(); }
 
     // An update call: certified reply bytes, or ic::RejectError. The effective canister id
     // routes the request (for the management canister it is the target canister).
@@ -60,6 +82,7 @@ private:
     struct Call {
         Hash request_id;
         Bytes body;
+        std::uint64_t expiry = 0;
     };
     Call sign_call(const Principal& canister_id, const std::string& method, const Bytes& arg);
     Bytes sign_envelope(cbor::Map content, Hash* request_id, bool anonymous = false);
@@ -84,6 +107,7 @@ private:
     std::int64_t clock_offset_ns_ = 0;  // replica time minus local time, once learned
     bool v4_call_supported_ = true;
     bool v3_read_state_supported_ = true;
+    CallObserver observer_;  // not carried over by fork(): forks upload chunks, nothing to journal
 };
 
 }  // namespace ic

@@ -15,6 +15,9 @@ void rethrow_with_message(const Error& error, const std::string& message) {
         throw RejectError(reject->reject_code(), reject->reject_message(), reject->error_code(),
                           message);
     }
+    if (auto* interrupted = dynamic_cast<const Interrupted*>(&error)) {
+        throw Interrupted(interrupted->signal(), message);
+    }
     throw Error(error.kind(), message);
 }
 
@@ -30,6 +33,10 @@ int exit_code(ErrorKind kind) {
             return 5;
         case ErrorKind::Verification:
             return 6;
+        case ErrorKind::Busy:
+            return 7;
+        case ErrorKind::Interrupted:
+            return 130;  // main uses 128 + the actual signal
     }
     return 1;
 }
@@ -46,6 +53,10 @@ const char* to_string(ErrorKind kind) {
             return "protocol";
         case ErrorKind::Verification:
             return "verification";
+        case ErrorKind::Busy:
+            return "busy";
+        case ErrorKind::Interrupted:
+            return "interrupted";
     }
     return "unknown";
 }

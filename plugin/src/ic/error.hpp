@@ -14,6 +14,8 @@ enum class ErrorKind {
     Network,       // could not reach the replica, or it kept failing
     Protocol,      // the peer answered with bytes that do not follow the interface
     Verification,  // a certificate or signature did not check out
+    Busy,          // another run holds the module's lock
+    Interrupted,   // a signal ended the work early (exit status 128 + the signal)
 };
 
 int exit_code(ErrorKind kind);
@@ -54,12 +56,23 @@ private:
     std::string error_code_;
 };
 
+// The work ended early because of a signal (juno/interrupt.hpp); the exit status is 128 + it.
+class Interrupted : public Error {
+public:
+    Interrupted(int signal, const std::string& message)
+        : Error(ErrorKind::Interrupted, message), signal_(signal) {}
+    int signal() const { return signal_; }
+
+private:
+    int signal_;
+};
+
 [[noreturn]] inline void fail(ErrorKind kind, const std::string& message) {
     throw Error(kind, message);
 }
 
 // Throws `error` again with `message` in place of its own, keeping its kind and, for a
-// rejection, the IC's codes.
+// rejection or an interruption, its type and fields.
 [[noreturn]] void rethrow_with_message(const Error& error, const std::string& message);
 
 }  // namespace ic

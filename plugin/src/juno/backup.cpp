@@ -1,7 +1,8 @@
 #include "juno/backup.hpp"
 
 #include "ic/error.hpp"
-#include "juno/lifecycle.hpp"
+#include "juno/interrupt.hpp"
+#include "juno/records.hpp"
 
 namespace juno {
 
@@ -10,27 +11,75 @@ namespace {
 // The IC's limit on snapshots per canister.
 constexpr std::size_t max_snapshots = 10;
 
-}  // namespace
-
-BackupResult take_backup_while_stopped(Context& context, const BackupPolicy& policy,
-                                       const std::optional<Snapshot>& replace) {
+void check_policy(const BackupPolicy& policy) {
     if (policy.keep < 1 || policy.keep > max_snapshots) {
         throw ic::Error(
             ic::ErrorKind::Usage,
             "the number of backups to keep must be 1 to 10, got " + std::to_string(policy.keep));
     }
-    auto backups = list_backups(context);
-    BackupResult result;
-    std::optional<Snapshot> victim = replace;
-    if (!victim && backups.size() >= policy.keep) {
-        if (!policy.overwrite) {
-            result.outcome = BackupResult::Outcome::Kept;
-            result.snapshot = *newest(backups);
-            result.count = backups.size();
-            return result;
-        }
-        victim = *oldest(backups);
+}
+
+// What a full module's backup step must do: which backup to replace, or none (kept, and why).
+struct Choice {
+    std::optional<Snapshot> victim;
+    std::optional<BackupResult::KeptBecause> kept;
+    std::optional<Snapshot> guarded;  // kept because of a protected restore point: which one
+};
+
+Choice choose(Context& context, const BackupPolicy& policy, const std::vector<Snapshot>& backups,
+              BackupPurpose purpose) {
+    Choice choice;
+    if (backups.size() < policy.keep) return choice;
+    if (!policy.overwrite) {
+        choice.kept = BackupResult::KeptBecause::NoOverwrite;
+        return choice;
     }
+    auto guarded = protected_backup(context, backups, purpose);
+    for (const auto& backup : backups) {  // oldest first
+        if (guarded && backup.id == guarded->snapshot.id) continue;
+        choice.victim = backup;
+        return choice;
+    }
+    choice.kept = guarded->why;
+    choice.guarded = guarded->snapshot;
+    return choice;
+}
+
+BackupResult kept(const std::vector<Snapshot>& backups, const Choice& choice) {
+    BackupResult result;
+    result.outcome = BackupResult::Outcome::Kept;
+    result.kept_because = *choice.kept;
+    result.snapshot = choice.guarded ? *choice.guarded : *newest(backups);
+    result.count = backups.size();
+    return result;
+}
+
+}  // namespace
+
+std::optional<ProtectedBackup> protected_backup(Context& context,
+                                                const std::vector<Snapshot>& backups,
+                                                BackupPurpose purpose) {
+    if (!context.state) return std::nullopt;
+    auto record = load_upgrade_record(context.state->upgrade_record());
+    if (!record || !record->restore_point) return std::nullopt;
+    auto listed = still_listed(backups, *record->restore_point);
+    if (!listed) return std::nullopt;
+    if (!record->completed)
+        return ProtectedBackup{*listed, BackupResult::KeptBecause::UnfinishedUpgrade};
+    if (purpose == BackupPurpose::Backup &&
+        context.run.found.module_hash == record->new_module_hash) {
+        return ProtectedBackup{*listed, BackupResult::KeptBecause::LatestUpgrade};
+    }
+    return std::nullopt;
+}
+
+BackupResult take_backup_while_stopped(Context& context, const BackupPolicy& policy,
+                                       const std::vector<Snapshot>& backups,
+                                       BackupPurpose purpose) {
+    check_policy(policy);
+    Choice choice = choose(context, policy, backups, purpose);
+    if (choice.kept) return kept(backups, choice);
+    const auto& victim = choice.victim;
     if (victim) {
         context.progress("taking a backup of " + context.module.label() + ", replacing " +
                          backup_id(*victim) + " from " + format_time(victim->taken_at_timestamp));
@@ -39,8 +88,46 @@ BackupResult take_backup_while_stopped(Context& context, const BackupPolicy& pol
     }
     std::optional<ic::Bytes> replace_id;
     if (victim) replace_id = victim->id;
-    result.snapshot =
-        context.management.take_canister_snapshot(context.module.canister, replace_id);
+    context.run.may_replace = replace_id;
+    context.enter(Step::TakeSnapshot);
+    BackupResult result;
+    try {
+        result.snapshot =
+            context.management.take_canister_snapshot(context.module.canister, replace_id);
+    } catch (const ic::Error& error) {
+        // A lost answer (not a forged one: then nothing more is asked of that network) is
+        // resolved by the list, which tells whether the snapshot was taken.
+        if (outcome_known(error)) throw;
+        if (error.kind() != ic::ErrorKind::Network) {
+            ic::rethrow_with_message(
+                error, std::string(error.what()) + "\nThe IC may or may not have taken the backup" +
+                           (victim ? " (which may have replaced " + backup_id(*victim) + ")" : "") +
+                           ": its answer could not be trusted. See the backups with: " +
+                           context.module.command_for("list"));
+        }
+        std::vector<Snapshot> now;
+        try {
+            now = list_backups(context);
+        } catch (const ic::Error&) {
+            ic::rethrow_with_message(
+                error, std::string(error.what()) + "\nThe IC may or may not have taken the backup" +
+                           (victim ? " (which may have replaced " + backup_id(*victim) + ")" : "") +
+                           "; its answer was lost. See the backups with: " +
+                           context.module.command_for("list"));
+        }
+        std::optional<Snapshot> taken;
+        for (const auto& backup : now) {
+            if (!still_listed(backups, backup)) taken = backup;
+        }
+        if (!taken) {
+            ic::rethrow_with_message(error, std::string(error.what()) +
+                                                "\nThe backup list shows that no backup was "
+                                                "taken; no backup was changed.");
+        }
+        context.progress("the answer was lost, but the backup list shows it was taken: " +
+                         backup_id(*taken));
+        result.snapshot = *taken;
+    }
     result.outcome = victim ? BackupResult::Outcome::Replaced : BackupResult::Outcome::Added;
     result.replaced = victim;
     result.count = backups.size() + (victim ? 0 : 1);
@@ -48,44 +135,67 @@ BackupResult take_backup_while_stopped(Context& context, const BackupPolicy& pol
 }
 
 BackupResult backup(Context& context, const BackupPolicy& policy) {
+    check_policy(policy);
     BackupResult result;
     bool stopping = false;
     bool snapshot_requested = false;
     try {
-        if (!context.management.canister_status(context.module.canister).module_hash) {
+        auto found = read_found_state(context);
+        if (!found.module_hash) {
             result.outcome = BackupResult::Outcome::Skipped;
+            result.final_state.status = found;
             return result;
         }
-        // Deciding before stopping spares a full module with overwriting off a needless stop.
-        if (!policy.overwrite) {
-            auto backups = list_backups(context);
-            if (backups.size() >= policy.keep) {
-                result.outcome = BackupResult::Outcome::Kept;
-                result.snapshot = *newest(backups);
+        auto backups = list_backups(context);
+        // No work when nothing changed since the newest backup the helper took of this module.
+        if (context.state) {
+            auto record = load_backup_record(context.state->backup_record());
+            std::optional<Snapshot> listed;
+            if (record) listed = still_listed(backups, record->snapshot);
+            if (listed && record->module_hash == found.module_hash &&
+                record->version_after == found.version) {
+                result.outcome = BackupResult::Outcome::Unchanged;
+                result.snapshot = *listed;
                 result.count = backups.size();
+                result.final_state.status = found;
                 return result;
             }
         }
+        // Deciding before stopping spares a full module that keeps its backups a needless stop.
+        if (auto choice = choose(context, policy, backups, BackupPurpose::Backup); choice.kept) {
+            result = kept(backups, choice);
+            result.final_state.status = found;
+            return result;
+        }
         stopping = true;
-        with_module_stopped(context, [&] {
+        result.final_state = with_module_stopped(context, [&](const CanisterStatus&) {
             snapshot_requested = true;
-            result = take_backup_while_stopped(context, policy);
-            result.version_at_snapshot =
-                context.management.canister_status(context.module.canister).version;
+            result = take_backup_while_stopped(context, policy, backups);
         });
+        if (context.state && result.final_state.status) {
+            save_backup_record(
+                context.state->backup_record(),
+                {result.snapshot, found.module_hash, result.final_state.status->version});
+        }
+    } catch (const ModuleLeftStopped& error) {
+        throw ModuleLeftStopped(error.kind(), "backup failed: " + std::string(error.what()));
     } catch (const ic::Error& error) {
         std::string message = "backup failed: " + std::string(error.what());
-        if (left_module_stopped(error)) {
-            // The message already says how to start the module.
+        FinalState now = stopping ? read_final_state_after(context, error) : FinalState{};
+        std::string state =
+            stopping ? context.module.label() + " is " + describe_final_state(context, now) + "."
+                     : context.module.label() + " was not touched.";
+        if (error.kind() == ic::ErrorKind::Interrupted) {
+            // Signals are only acted on between steps: a snapshot requested was taken.
+            message += "\n" +
+                       std::string(snapshot_requested ? "The backup was taken. "
+                                                      : "No backup was taken. ") +
+                       state +
+                       " Run the backup again with: " + context.module.command_for("backup");
         } else if (snapshot_requested && !outcome_known(error)) {
-            message +=
-                "\nThe IC may or may not have taken the backup (its answer was lost or "
-                "could not be trusted); " +
-                context.module.label() + " is running again. See which backups it holds with: " +
-                context.module.command_for("list");
+            message += "\n" + state;  // the snapshot step's message says what to check
         } else {
-            message += "\nNo backup was changed, and " + context.module.label() +
-                       (stopping ? " is running again." : " was not touched.") +
+            message += "\nNo backup was changed. " + state +
                        " Run the backup again with: " + context.module.command_for("backup");
         }
         ic::rethrow_with_message(error, message);

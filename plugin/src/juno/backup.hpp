@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "juno/lifecycle.hpp"
 #include "juno/module.hpp"
 #include "juno/snapshots.hpp"
 
@@ -15,23 +16,50 @@ struct BackupPolicy {
 };
 
 struct BackupResult {
-    // Skipped: the module has no code installed, so there is nothing to back up (the IC refuses
-    // snapshots of empty canisters).
-    enum class Outcome { Added, Replaced, Kept, Skipped } outcome = Outcome::Added;
-    Snapshot snapshot;                 // the new backup, or (Kept) the newest existing one
+    enum class Outcome {
+        Added,      // a new backup, below `keep`
+        Replaced,   // a new backup in place of `replaced`
+        Kept,       // no new backup: the module is full and `kept_because` says why
+        Unchanged,  // no new backup: `snapshot` already holds the module's state; not stopped
+        Skipped,    // no module installed: nothing to back up (the IC refuses empty snapshots)
+    } outcome = Outcome::Added;
+    enum class KeptBecause {
+        NoOverwrite,        // overwriting is off
+        UnfinishedUpgrade,  // the only one to replace is an unfinished upgrade's restore point
+        LatestUpgrade,      // ... is the restore point of the upgrade that installed the module
+    } kept_because = KeptBecause::NoOverwrite;
+    Snapshot snapshot;                 // the new backup, or the newest / unchanged existing one
     std::optional<Snapshot> replaced;  // Replaced: the backup it took the place of
     std::size_t count = 0;             // backups the module holds afterwards
-    // The canister version while stopped, right after the snapshot (not set when Kept).
-    std::uint64_t version_at_snapshot = 0;
+    FinalState final_state;            // read at the end
 };
 
-// Decides and takes the backup of a module that is already stopped: adds one below `keep`,
-// replaces the oldest at `keep` while overwriting is allowed, else keeps what is there.
-// `replace` forces which backup to replace (the upgrade retaking its own restore point).
-BackupResult take_backup_while_stopped(Context& context, const BackupPolicy& policy,
-                                       const std::optional<Snapshot>& replace = std::nullopt);
+// Why a backup is taken: on its own, or as the restore point of an upgrade about to install.
+enum class BackupPurpose { Backup, UpgradeRestorePoint };
 
-// The whole backup: stop, take (as above), start again always.
+// Decides and takes the backup of a module that is already stopped, among `backups` (its list,
+// oldest first): adds one below `keep`; at `keep`, replaces the oldest while overwriting is
+// allowed, but never a protected restore point (protected_backup); else keeps what is there. A
+// lost answer is resolved by listing the backups again; when even that fails, the error says which
+// backup may have been replaced.
+BackupResult take_backup_while_stopped(Context& context, const BackupPolicy& policy,
+                                       const std::vector<Snapshot>& backups,
+                                       BackupPurpose purpose = BackupPurpose::Backup);
+
+// The whole backup: no work when the module has not changed since the newest backup the helper
+// took; else stop (unless its owner had it stopped), take (as above), start again always.
 BackupResult backup(Context& context, const BackupPolicy& policy);
+
+// The backup that must not be replaced now, and why (records.hpp): the restore point of an
+// unfinished upgrade; or, for a plain backup while the module runs what the latest upgrade
+// installed, that upgrade's restore point. An upgrade securing its own restore point may replace
+// the latest upgrade's.
+struct ProtectedBackup {
+    Snapshot snapshot;
+    BackupResult::KeptBecause why;
+};
+std::optional<ProtectedBackup> protected_backup(Context& context,
+                                                const std::vector<Snapshot>& backups,
+                                                BackupPurpose purpose);
 
 }  // namespace juno

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "ic/error.hpp"
+#include "juno/interrupt.hpp"
 
 namespace juno {
 
@@ -52,6 +53,7 @@ ChunkUploadResult upload_chunks(Context& context, ic::ByteView module, unsigned 
             }
             std::size_t index = missing[slot];
             try {
+                interrupt::checkpoint();  // a signal ends the upload between chunks
                 ic::Hash hash = management.upload_chunk(context.module.canister, chunks[index]);
                 if (hash != result.hashes[index]) {
                     throw ic::Error(ic::ErrorKind::Protocol,

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "ic/error.hpp"
+#include "juno/interrupt.hpp"
 
 namespace juno {
 
@@ -11,22 +12,16 @@ namespace {
 
 using ic::management::CanisterRunState;
 
-constexpr const char* stopped_notice = "The module is STOPPED";
+// How long a module may take to stop (open calls to finish) before the helper gives up and starts
+// it again.
+constexpr std::chrono::minutes max_stop_wait{5};
 
-void stop_module(Context& context) {
-    const ic::Principal& canister = context.module.canister;
-    context.progress("stopping " + context.module.label());
-    try {
-        // stop_canister replies once the module is stopped.
-        context.management.stop_canister(canister);
-        return;
-    } catch (const ic::RejectError& error) {
-        // IC0206: the stop timed out while the module finishes open calls; it keeps stopping.
-        if (error.error_code() != "IC0206") throw;
-        context.progress("the module is still finishing open calls; waiting for it to stop");
-    }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-    while (context.management.canister_status(canister).status != CanisterRunState::Stopped) {
+// Waits until the module is stopped; a signal or the deadline ends the wait (throws).
+void wait_until_stopped(Context& context) {
+    auto deadline = std::chrono::steady_clock::now() + max_stop_wait;
+    while (context.management.canister_status(context.module.canister).status !=
+           CanisterRunState::Stopped) {
+        interrupt::checkpoint();
         if (std::chrono::steady_clock::now() > deadline) {
             throw ic::Error(ic::ErrorKind::Network,
                             context.module.label() + " did not stop within 5 minutes");
@@ -35,54 +30,158 @@ void stop_module(Context& context) {
     }
 }
 
+void stop_module(Context& context) {
+    context.progress("stopping " + context.module.label());
+    context.enter(Step::Stop);
+    try {
+        // stop_canister replies once the module is stopped.
+        context.management.stop_canister(context.module.canister);
+        return;
+    } catch (const ic::RejectError& error) {
+        // IC0206: the stop timed out while the module finishes open calls; it keeps stopping.
+        if (error.error_code() != "IC0206") throw;
+        context.progress("the module is still finishing open calls; waiting for it to stop");
+    }
+    wait_until_stopped(context);
+}
+
+bool owner_had_it_stopped(const Context& context) {
+    return context.run.found.status != CanisterRunState::Running;
+}
+
+// Once stopped, the module must be stopped and hold the module the run found: else another client
+// (another machine's run, the Console) acted on it in between. Its canister version is not
+// compared: a running module's own update calls move it.
+void check_nothing_else_changed(Context& context, const CanisterStatus& stopped) {
+    if (stopped.status != CanisterRunState::Stopped) {
+        throw ic::Error(ic::ErrorKind::Busy,
+                        context.module.label() + " is " +
+                            ic::management::to_string(stopped.status) +
+                            " although it was stopped a moment ago: another client started it "
+                            "meanwhile. Nothing was changed by this run; run it again.");
+    }
+    if (stopped.module_hash != context.run.found.module_hash) {
+        throw ic::Error(ic::ErrorKind::Busy,
+                        context.module.label() +
+                            " holds another module than a moment ago: another client installed "
+                            "one meanwhile. Nothing was changed by this run; run it again.");
+    }
+}
+
 }  // namespace
 
-bool left_module_stopped(const ic::Error& error) {
-    return std::string(error.what()).find(stopped_notice) != std::string::npos;
+CanisterStatus read_found_state(Context& context) {
+    CanisterStatus status = context.management.canister_status(context.module.canister);
+    context.run.found.status = status.status;
+    context.run.found.module_hash = status.module_hash;
+    context.run.found.version = status.version;
+    return status;
+}
+
+void fail_untouched(const Context& context, const std::string& command, const ic::Error& error) {
+    ic::rethrow_with_message(
+        error, command + " failed: " + std::string(error.what()) +
+                   "\nNothing was changed: " + context.module.label() +
+                   " was not touched. Run it again with: " + context.module.command_for(command));
 }
 
 bool outcome_known(const ic::Error& error) {
-    return error.kind() == ic::ErrorKind::Rejected || error.kind() == ic::ErrorKind::Usage;
+    return error.kind() == ic::ErrorKind::Rejected || error.kind() == ic::ErrorKind::Usage ||
+           error.kind() == ic::ErrorKind::Busy || error.kind() == ic::ErrorKind::Interrupted;
 }
 
 void start_module(Context& context) {
     context.progress("starting " + context.module.label());
+    context.enter(Step::Start);
     context.management.start_canister(context.module.canister);
+    context.run.stopped_by_helper = false;
 }
 
-void with_module_stopped(Context& context, const std::function<void()>& work) {
-    try {
-        stop_module(context);
-    } catch (...) {
-        // A failed stop may leave the module stopping or stopped: starting it is always safe.
-        try {
-            start_module(context);
-        } catch (...) {
-        }
-        throw;
-    }
-    try {
-        work();
-    } catch (const ic::Error& error) {
+FinalState with_module_stopped(Context& context,
+                               const std::function<void(const CanisterStatus&)>& work) {
+    const bool restart = !owner_had_it_stopped(context);
+    // Starts the module again after a failure; throws ModuleLeftStopped when that fails too.
+    auto restart_after = [&](const ic::Error& error) {
+        if (!restart) return;
         try {
             start_module(context);
         } catch (const ic::Error& start_error) {
-            throw ic::Error(error.kind(),
-                            std::string(error.what()) +
-                                "\nThe module is STOPPED: starting it again failed (" +
-                                start_error.what() +
-                                "). Start it with: " + context.module.command_for("start"));
+            throw ModuleLeftStopped(
+                error.kind(), std::string(error.what()) + "\n" + context.module.label() +
+                                  " is STOPPED: starting it again failed (" + start_error.what() +
+                                  "). The next juno-helper command on it starts it again; run: " +
+                                  context.module.command_for("start"));
         }
+    };
+
+    try {
+        interrupt::checkpoint();
+        if (restart) {
+            stop_module(context);
+        } else if (context.run.found.status == CanisterRunState::Stopping) {
+            context.progress(context.module.label() +
+                             " is stopping (its owner's doing); waiting for it to stop");
+            wait_until_stopped(context);
+        } else {
+            context.progress(context.module.label() +
+                             " is stopped, as its owner left it; it stays stopped");
+        }
+        CanisterStatus stopped = context.management.canister_status(context.module.canister);
+        check_nothing_else_changed(context, stopped);
+        interrupt::checkpoint();
+        work(stopped);
+        context.run.work_done = true;
+    } catch (const ModuleLeftStopped&) {
+        throw;
+    } catch (const ic::Error& error) {
+        restart_after(error);
         throw;
     }
-    try {
-        start_module(context);
-    } catch (const ic::Error& start_error) {
-        throw ic::Error(start_error.kind(),
-                        "the work is done but the module is STOPPED: starting it again failed (" +
-                            std::string(start_error.what()) +
-                            "). Start it with: " + context.module.command_for("start"));
+    if (restart) {
+        try {
+            start_module(context);
+        } catch (const ic::Error& start_error) {
+            throw ModuleLeftStopped(
+                start_error.kind(),
+                "the work is done, but " + context.module.label() +
+                    " is STOPPED: starting it again failed (" + std::string(start_error.what()) +
+                    "). The next juno-helper command on it starts it again; run: " +
+                    context.module.command_for("start"));
+        }
     }
+    return read_final_state(context);
+}
+
+FinalState read_final_state(Context& context) {
+    FinalState final_state;
+    try {
+        final_state.status = context.management.canister_status(context.module.canister);
+    } catch (const ic::Error& error) {
+        final_state.unread_because = error.what();
+    }
+    return final_state;
+}
+
+FinalState read_final_state_after(Context& context, const ic::Error& error) {
+    if (error.kind() == ic::ErrorKind::Verification) {
+        FinalState unread;
+        unread.unread_because = "not asked: that network's answers failed verification";
+        return unread;
+    }
+    return read_final_state(context);
+}
+
+std::string describe_final_state(const Context& context, const FinalState& final_state) {
+    if (!final_state.status) {
+        return "in a state this run could not read (" + final_state.unread_because +
+               "); check it with: " + context.module.command_for("status");
+    }
+    std::string state = ic::management::to_string(final_state.status->status);
+    if (final_state.status->status != CanisterRunState::Running &&
+        context.run.found.status != CanisterRunState::Running) {
+        state += ", as its owner had it";
+    }
+    return state;
 }
 
 }  // namespace juno

@@ -1,21 +1,54 @@
-// Stopping a module for a snapshot or an upgrade, and starting it again whatever happens.
+// Stopping a module for a snapshot, a load or an install, and starting it again whatever happens:
+// an error, a lost answer or a signal. A module its owner had stopped is left stopped.
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "ic/error.hpp"
 #include "juno/module.hpp"
 
 namespace juno {
 
-// Stops the module (waiting until it is stopped), runs `work`, and starts the module again,
-// also when `work` throws. If the restart itself fails, the error says the module is stopped
-// and how to start it. Returns what `work` returned.
-void with_module_stopped(Context& context, const std::function<void()>& work);
+using ic::management::CanisterStatus;
 
-// True when `error` says the module was left stopped (its message then already tells how to
-// start it); other failures of with_module_stopped leave the module running.
-bool left_module_stopped(const ic::Error& error);
+// A failure after which the module is stopped because starting it again failed too. The journal
+// keeps the run's record, so the next command on the module starts it; the message says so.
+class ModuleLeftStopped : public ic::Error {
+public:
+    ModuleLeftStopped(ic::ErrorKind kind, const std::string& message) : ic::Error(kind, message) {}
+};
+
+// Reads the module's status and records it in context.run.found: what the run found, which
+// decides whether it stops and starts the module.
+CanisterStatus read_found_state(Context& context);
+
+// The module's status read at the end of a run, or why it could not be read: output reports
+// this, never a state it assumes.
+struct FinalState {
+    std::optional<CanisterStatus> status;
+    std::string unread_because;
+};
+FinalState read_final_state(Context& context);
+// The same after `error` ended the work: after a reply that failed verification nothing more is
+// asked of that network (its answers cannot be trusted), so the state is reported as not read.
+FinalState read_final_state_after(Context& context, const ic::Error& error);
+
+// Runs `work` with the module stopped. It stops the module first (recorded in the journal),
+// unless its owner had it stopped (context.run.found); waits while it is stopping; checks, once
+// stopped, that no one else started it or installed another module meanwhile (throws ic::Error,
+// Busy, after starting it again); and hands `work` the status read while stopped. Then it
+// starts the module again, unless its owner had it stopped; also when `work` throws or a signal
+// arrives (signals are checked before `work`). When that start fails, throws ModuleLeftStopped.
+// Returns the status read at the end: what the output reports.
+FinalState with_module_stopped(Context& context,
+                               const std::function<void(const CanisterStatus&)>& work);
+
+// For failures before a run changed anything: rethrows `error` as "<command> failed: ...", saying
+// that the module was not touched and how to run the command again.
+[[noreturn]] void fail_untouched(const Context& context, const std::string& command,
+                                 const ic::Error& error);
 
 // Whether a failed call's effect is known: a rejection by the IC (certified or not) changed
 // nothing, but after a lost or untrustworthy reply the call may or may not have executed.
@@ -23,5 +56,8 @@ bool outcome_known(const ic::Error& error);
 
 // Starts the module; used on its own by `juno-helper start`.
 void start_module(Context& context);
+
+// "running", "stopped, as its owner had it", or why the state is not known.
+std::string describe_final_state(const Context& context, const FinalState& final_state);
 
 }  // namespace juno

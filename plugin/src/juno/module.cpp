@@ -4,7 +4,50 @@
 #include <iomanip>
 #include <sstream>
 
+#include "juno/interrupt.hpp"
+
 namespace juno {
+
+void Context::enter(Step step) {
+    run.step = step;
+    if (step == Step::Stop) run.stopped_by_helper = true;
+    if (step == Step::UploadChunks) run.chunks_uploaded = true;
+    if (state) Journal(state->journal()).write(run);
+    interrupt::set_exit_notice(state_if_ended_now());
+}
+
+void Context::record_call(const std::string& method, const ic::Hash& request_id,
+                          std::uint64_t expiry) {
+    // Reads change nothing, and the chunk uploads (forked agents) are cleared as a whole.
+    static const char* const changing[] = {"stop_canister",          "start_canister",
+                                           "take_canister_snapshot", "load_canister_snapshot",
+                                           "install_code",           "install_chunked_code",
+                                           "clear_chunk_store",      "delete_canister_snapshot"};
+    bool changes = false;
+    for (const char* name : changing) changes = changes || method == name;
+    // Before its first step a run has changed nothing (a repair of an earlier run's journal makes
+    // calls then, and must not overwrite that journal).
+    if (!changes || run.step == Step::Begin) return;
+    run.request_method = method;
+    run.request_id = request_id;
+    run.request_expiry = expiry;
+    if (state) Journal(state->journal()).write(run);
+}
+
+std::string Context::state_if_ended_now() const {
+    std::string repair =
+        " The next juno-helper command on it puts it back, e.g.: " + module.command_for("start");
+    if (run.stopped_by_helper && run.found.status == CanisterRunState::Running) {
+        return module.label() +
+               " may be STOPPED: this run had stopped it (step: " + to_string(run.step) + ")." +
+               repair;
+    }
+    if (run.chunks_uploaded) {
+        return module.label() + " runs as before; its chunk store holds chunks this run uploaded." +
+               repair;
+    }
+    return module.label() + " was not changed by this run.";
+}
 
 std::string Module::label() const {
     if (name.empty()) return "canister " + canister.to_text();

@@ -8,6 +8,8 @@
 #include "ic/agent.hpp"
 #include "ic/management.hpp"
 #include "ic/principal.hpp"
+#include "juno/journal.hpp"
+#include "juno/state_files.hpp"
 
 namespace juno {
 
@@ -33,6 +35,19 @@ struct Context {
     ic::Agent& agent;
     ic::management::ManagementCanister management;
     Progress progress;
+    // Where this module's journal and records live; unset: the run keeps none (unit tests).
+    std::optional<StateFiles> state;
+    // This run's journal record: what the module was, and the step in progress.
+    JournalRecord run;
+
+    // Records `step` (with whatever `run` now holds) durably, before the step is taken, and
+    // tells the signal handler what the module's state is from now on.
+    void enter(Step step);
+    // Records a state-changing call about to be sent (an ic::CallObserver): its request id lets a
+    // later run ask the IC what became of it.
+    void record_call(const std::string& method, const ic::Hash& request_id, std::uint64_t expiry);
+    // What a run that ended at this moment would have left: the module's state and what to run.
+    std::string state_if_ended_now() const;
 };
 
 std::string format_time(std::uint64_t nanoseconds_since_epoch);  // 2026-11-27 03:04:05 UTC

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ic/error.hpp"
+#include "juno/records.hpp"
 
 namespace juno {
 
@@ -56,10 +57,18 @@ DeleteResult delete_backups(Context& context, const std::optional<std::string>& 
         doomed.push_back(find_backup(backups, *hex, context.module));
     }
     DeleteResult result;
+    std::optional<UpgradeRecord> pending;
+    if (context.state) pending = load_upgrade_record(context.state->upgrade_record());
     for (const auto& backup : doomed) {
         context.progress("deleting backup " + backup_id(backup) + " of " + context.module.label());
+        context.run.snapshot = backup.id;
+        context.enter(Step::DeleteSnapshot);
         context.management.delete_canister_snapshot(context.module.canister, backup.id);
         result.deleted.push_back(backup);
+        // The owner deleted the restore point of an unfinished upgrade: nothing is left to keep.
+        if (pending && pending->restore_point && pending->restore_point->id == backup.id) {
+            forget_record(context.state->upgrade_record());
+        }
     }
     result.remaining = backups.size() - doomed.size();
     return result;

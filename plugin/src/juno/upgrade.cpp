@@ -2,8 +2,9 @@
 
 #include "ic/error.hpp"
 #include "juno/chunk_upload.hpp"
+#include "juno/interrupt.hpp"
 #include "juno/lifecycle.hpp"
-#include "juno/restore_point.hpp"
+#include "juno/records.hpp"
 
 namespace juno {
 
@@ -15,49 +16,43 @@ using Source = UpgradeResult::RestorePointSource;
 // The IC's ingress limit is 2 MiB for the whole signed request; keep room for the envelope.
 constexpr std::size_t max_single_install = 2 * 1024 * 1024 - 4 * 1024;
 
-// How far the canister version moves when a stopped module is started and stopped again with
-// nothing executed in between (see tests/replica/README.md for what the IC counts). Anything
-// beyond it means the module ran messages after its backup.
-constexpr std::uint64_t versions_per_restart = 2;
-
-// A restore point left by a backup step older than this is not trusted to be this build's.
-constexpr std::chrono::hours restore_point_max_age{6};
-
-// Makes sure a backup holds the module's state as of now (the module is stopped).
-void secure_restore_point(Context& context, const UpgradeOptions& options, std::uint64_t version,
-                          UpgradeResult& result) {
-    auto point =
-        load_restore_point(options.state_dir, context.module.canister, restore_point_max_age);
-    if (point && point->kept_existing) {
-        context.progress("the restore point is backup " + backup_id(point->snapshot) + " from " +
-                         format_time(point->snapshot.taken_at_timestamp) +
-                         ", kept because overwriting backups is off");
-        result.restore_point = point->snapshot;
-        result.restore_point_source = Source::KeptExisting;
-        return;
-    }
-    if (point && version == point->version_at_snapshot + versions_per_restart) {
-        context.progress("the module has not changed since backup " + backup_id(point->snapshot) +
-                         ": it is the exact restore point");
-        result.restore_point = point->snapshot;
-        result.restore_point_source = Source::BackupStep;
-        return;
-    }
-    std::optional<Snapshot> replace;
-    if (point) {
-        context.progress("the module changed after backup " + backup_id(point->snapshot) +
-                         " (version " + std::to_string(point->version_at_snapshot) + " -> " +
-                         std::to_string(version) + "); backing it up again while it is stopped");
-        for (const auto& backup : list_backups(context)) {
-            if (backup.id == point->snapshot.id) replace = backup;
+// Makes sure a backup holds the module's state as of now (the module is stopped and `stopped` is
+// its status): the backup step's own backup when the module has not changed since (same module,
+// canister version moved only by that step's start and this stop), else a new one.
+void secure_restore_point(Context& context, const UpgradeOptions& options,
+                          const CanisterStatus& stopped, UpgradeResult& result) {
+    auto backups = list_backups(context);
+    if (context.state) {
+        auto record = load_backup_record(context.state->backup_record());
+        std::optional<Snapshot> listed;
+        if (record) listed = still_listed(backups, record->snapshot);
+        std::uint64_t own_stop = context.run.stopped_by_helper ? 1 : 0;
+        if (listed && record->module_hash == stopped.module_hash &&
+            stopped.version == record->version_after + own_stop) {
+            context.progress("the module has not changed since backup " + backup_id(*listed) +
+                             ": it is the exact restore point");
+            result.restore_point = listed;
+            result.restore_point_source = Source::BackupStep;
+            return;
+        }
+        if (listed) {
+            context.progress("the module changed after backup " + backup_id(*listed) +
+                             "; backing it up again while it is stopped");
         }
     }
-    BackupResult backup = take_backup_while_stopped(context, options.backup_policy, replace);
+    BackupResult backup = take_backup_while_stopped(context, options.backup_policy, backups,
+                                                    BackupPurpose::UpgradeRestorePoint);
     result.restore_point = backup.snapshot;
     if (backup.outcome == BackupResult::Outcome::Kept) {
         result.restore_point_source = Source::KeptExisting;
+        context.progress("the restore point is backup " + backup_id(backup.snapshot) + " from " +
+                         format_time(backup.snapshot.taken_at_timestamp) +
+                         (backup.kept_because == BackupResult::KeptBecause::NoOverwrite
+                              ? ", kept because overwriting backups is off"
+                              : ", kept as the restore point of an unfinished upgrade"));
+        result.restore_point_source = Source::KeptExisting;
     } else {
-        result.restore_point_source = point ? Source::TakenAgain : Source::TakenNow;
+        result.restore_point_source = Source::TakenNow;
     }
 }
 
@@ -101,6 +96,17 @@ std::string describe_restore_point(const UpgradeResult& result) {
            format_time(result.restore_point->taken_at_timestamp) + ".";
 }
 
+// Clears the chunks this run uploaded; a failure only costs storage, so it is a warning.
+void clear_chunks(Context& context) {
+    try {
+        context.enter(Step::ClearChunkStore);
+        context.management.clear_chunk_store(context.module.canister);
+        context.run.chunks_uploaded = false;
+    } catch (const ic::Error& error) {
+        context.progress(std::string("warning: could not clear the chunk store: ") + error.what());
+    }
+}
+
 }  // namespace
 
 UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
@@ -111,80 +117,162 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
 
     UpgradeResult result;
     result.module_hash = wasm.hash;
-    auto status = context.management.canister_status(context.module.canister);
+    CanisterStatus status;
+    try {
+        status = read_found_state(context);
+    } catch (const ic::Error& error) {
+        fail_untouched(context, "upgrade", error);
+    }
     result.previous_hash = status.module_hash;
+    std::optional<UpgradeRecord> latest;
+    if (context.state) latest = load_upgrade_record(context.state->upgrade_record());
+    // The record of the latest upgrade, as it must stand if this run installs nothing.
+    auto put_back_latest = [&] {
+        if (!context.state) return;
+        if (latest) {
+            save_upgrade_record(context.state->upgrade_record(), *latest);
+        } else {
+            forget_record(context.state->upgrade_record());
+        }
+    };
+    // Once installed, this upgrade is the latest; its restore point is protected (records.hpp).
+    auto record_completed = [&] {
+        if (!context.state) return;
+        if (result.restore_point) {
+            save_upgrade_record(
+                context.state->upgrade_record(),
+                {result.restore_point, ic::to_bytes(wasm.hash), status.module_hash, true});
+        } else {
+            forget_record(context.state->upgrade_record());
+        }
+    };
     if (status.module_hash && *status.module_hash == ic::to_bytes(wasm.hash)) {
         result.outcome = UpgradeResult::Outcome::Unchanged;
+        result.final_state.status = status;
+        // The upgrade that installed this module (maybe interrupted after its install) is
+        // complete; its restore point is told again.
+        if (latest && latest->new_module_hash == ic::to_bytes(wasm.hash)) {
+            if (latest->restore_point) {
+                std::vector<Snapshot> backups;
+                try {
+                    backups = list_backups(context);
+                } catch (const ic::Error& error) {
+                    fail_untouched(context, "upgrade", error);
+                }
+                result.restore_point = still_listed(backups, *latest->restore_point);
+                if (result.restore_point) {
+                    result.restore_point_source = Source::EarlierUpgrade;
+                    if (!latest->completed) {
+                        context.progress(
+                            "an earlier, interrupted run had installed this module; "
+                            "its restore point is backup " +
+                            backup_id(*result.restore_point));
+                    }
+                }
+            }
+            if (!latest->completed) {
+                latest->completed = true;
+                put_back_latest();
+            }
+        }
         return result;
     }
     InstallMode mode = status.module_hash ? InstallMode::Upgrade : InstallMode::Install;
     result.outcome =
         status.module_hash ? UpgradeResult::Outcome::Upgraded : UpgradeResult::Outcome::Installed;
 
-    bool keep_wasm_memory = mode == InstallMode::Upgrade && uses_orthogonal_persistence(context);
+    bool keep_wasm_memory = false;
+    try {
+        keep_wasm_memory = mode == InstallMode::Upgrade && uses_orthogonal_persistence(context);
+    } catch (const ic::Error& error) {
+        fail_untouched(context, "upgrade", error);
+    }
     if (keep_wasm_memory) {
         context.progress(
             "the module uses enhanced orthogonal persistence: its Wasm memory is kept");
     }
 
-    // Chunks go up while the module still runs, so that it is stopped only for the install.
-    std::optional<ChunkUploadResult> chunks;
-    if (wasm.bytes.size() + arg.size() > max_single_install) {
-        result.chunked = true;
-        chunks = upload_chunks(context, wasm.bytes);
-        result.chunks_uploaded = chunks->uploaded;
-        result.chunks_reused = chunks->reused;
-    }
-
+    bool stopping = false;
     bool install_requested = false;
     bool installed = false;
+    std::optional<ChunkUploadResult> chunks;
     try {
-        with_module_stopped(context, [&] {
+        // Chunks go up while the module still runs, so that it is stopped only for the install.
+        if (wasm.bytes.size() + arg.size() > max_single_install) {
+            result.chunked = true;
+            context.enter(Step::UploadChunks);
+            chunks = upload_chunks(context, wasm.bytes);
+            result.chunks_uploaded = chunks->uploaded;
+            result.chunks_reused = chunks->reused;
+        }
+        stopping = true;
+        result.final_state = with_module_stopped(context, [&](const CanisterStatus& stopped) {
             if (options.backup_first && mode == InstallMode::Upgrade) {
-                auto stopped = context.management.canister_status(context.module.canister);
-                secure_restore_point(context, options, stopped.version, result);
+                secure_restore_point(context, options, stopped, result);
             }
+            interrupt::checkpoint();
+            if (context.state) {
+                save_upgrade_record(
+                    context.state->upgrade_record(),
+                    {result.restore_point, ic::to_bytes(wasm.hash), status.module_hash, false});
+            }
+            context.run.restore_point = result.restore_point;
+            context.run.new_module_hash = ic::to_bytes(wasm.hash);
             install_requested = true;
+            context.enter(Step::Install);
             install(context, wasm, arg, mode, keep_wasm_memory, chunks);
             installed = true;
         });
+    } catch (const ModuleLeftStopped& error) {
+        throw ModuleLeftStopped(error.kind(), "upgrade failed: " + std::string(error.what()));
     } catch (const ic::Error& error) {
-        std::string message = error.what();
-        if (!left_module_stopped(error)) {
+        FinalState now = stopping ? read_final_state_after(context, error) : FinalState{};
+        std::string state =
+            context.module.label() + " is " +
+            (stopping ? describe_final_state(context, now) : std::string("running, untouched"));
+        // An answer lost during the install: the module hash says whether it went through.
+        if (install_requested && !installed && !outcome_known(error) && now.status) {
+            installed = now.status->module_hash == ic::to_bytes(wasm.hash);
+            context.progress(std::string("the install's answer was lost; the module hash shows "
+                                         "it ") +
+                             (installed ? "went through" : "did not happen"));
             if (installed) {
-                message += "\nThe new version is installed.";
-            } else if (install_requested && !outcome_known(error)) {
-                message +=
-                    "\nThe IC's answer was lost or could not be trusted, so the new version "
-                    "may or may not be installed; " +
-                    context.module.label() + " is running again. " +
-                    describe_restore_point(result) +
-                    " Check the module hash with: " + context.module.command_for("status") +
-                    ", then run the upgrade again if needed (it does nothing when the module "
-                    "is already up to date): " +
-                    context.module.command_for("upgrade");
-            } else {
-                message += "\n" + context.module.label() +
-                           " is running its previous version again (an install that fails changes "
-                           "nothing). " +
+                record_completed();
+                if (chunks) clear_chunks(context);
+                result.final_state = now;
+                return result;
+            }
+        }
+        bool interrupted = error.kind() == ic::ErrorKind::Interrupted;
+        if (interrupted && context.run.chunks_uploaded) clear_chunks(context);
+        std::string message = error.what();
+        if (install_requested && !outcome_known(error) && !now.status) {
+            // Whether the install happened is unknown: its restore point stays protected.
+            message += "\nThe answer was lost, so the new version may or may not be installed; " +
+                       state + ". " + describe_restore_point(result) +
+                       " Check the module hash with: " + context.module.command_for("status") +
+                       ", then run the upgrade again (it does nothing when the module is "
+                       "already up to date): " +
+                       context.module.command_for("upgrade");
+        } else {
+            put_back_latest();
+            if (install_requested) {
+                message += "\n" + state +
+                           " and runs its previous version again: the IC refused the install, and "
+                           "an install that fails changes nothing. " +
                            describe_restore_point(result) +
                            " Fix the cause and run the upgrade again: " +
                            context.module.command_for("upgrade");
+            } else {
+                message += "\nNothing was installed; " + state + ". " +
+                           (result.restore_point ? describe_restore_point(result) + " " : "") +
+                           "Run the upgrade again with: " + context.module.command_for("upgrade");
             }
         }
         ic::rethrow_with_message(error, "upgrade failed: " + message);
     }
-    if (options.backup_first) forget_restore_point(options.state_dir, context.module.canister);
-
-    if (chunks) {
-        try {
-            context.management.clear_chunk_store(context.module.canister);
-        } catch (const ic::Error& error) {
-            // The module is upgraded and running; stale chunks only cost storage.
-            context.progress(std::string("warning: could not clear the chunk store: ") +
-                             error.what());
-        }
-    }
+    record_completed();
+    if (chunks) clear_chunks(context);
     return result;
 }
 

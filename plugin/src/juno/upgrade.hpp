@@ -17,8 +17,6 @@ struct UpgradeOptions {
     // state the module had when the upgrade stopped it.
     bool backup_first = true;
     BackupPolicy backup_policy;
-    // Where the backup step left its restore point; empty: no backup step ran before.
-    std::filesystem::path state_dir;
 };
 
 struct UpgradeResult {
@@ -30,10 +28,23 @@ struct UpgradeResult {
     std::size_t chunks_reused = 0;
     // The backup that restores the module to its state before the upgrade, if any.
     std::optional<Snapshot> restore_point;
-    enum class RestorePointSource { None, BackupStep, TakenAgain, TakenNow, KeptExisting };
+    enum class RestorePointSource {
+        None,
+        BackupStep,      // the backup step's backup holds exactly the state the upgrade stopped
+        TakenNow,        // taken while stopped for the upgrade
+        KeptExisting,    // overwriting is off and the module is full: its newest backup
+        EarlierUpgrade,  // the upgrade that installed this module (maybe interrupted) secured it
+    };
     RestorePointSource restore_point_source = RestorePointSource::None;
+    FinalState final_state;  // read at the end
 };
 
+// Checks the Wasm (and argument) before touching the module; does nothing when the module already
+// runs it; else uploads chunks while the module runs (large modules), then, in one stop window,
+// secures the restore point (backup_first) and installs, then starts the module again (unless
+// its owner had it stopped) and clears the chunk store. An UpgradeRecord (records.hpp) keeps its
+// restore point from being replaced while the upgrade is unfinished, and afterwards while the
+// module runs what it installed.
 UpgradeResult upgrade(Context& context, const UpgradeOptions& options);
 
 }  // namespace juno

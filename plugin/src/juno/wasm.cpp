@@ -2,8 +2,10 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "ic/error.hpp"
 
@@ -69,11 +71,66 @@ ic::Bytes gunzip_bounded(const ic::Bytes& gz, const std::filesystem::path& path)
             bad_file(path, "it starts like gzip but ends early (truncated)");
         }
     }
+    bool trailing = stream.avail_in != 0;
     inflateEnd(&stream);
+    if (trailing) bad_file(path, "it holds bytes after the end of its gzip stream");
     return out;
 }
 
+// Reads an unsigned LEB128 of at most 32 bits at `pos`; nullopt when it runs past the end or is
+// longer or larger than 32 bits allow.
+std::optional<std::uint32_t> read_u32(ic::ByteView bytes, std::size_t& pos) {
+    std::uint64_t value = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+        if (pos >= bytes.size()) return std::nullopt;
+        std::uint8_t byte = bytes[pos++];
+        value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+        if ((byte & 0x80) == 0) {
+            if (value > 0xffffffffULL) return std::nullopt;
+            return static_cast<std::uint32_t>(value);
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace
+
+void check_wasm_structure(ic::ByteView module, const std::string& what) {
+    auto broken = [&](const std::string& why) {
+        throw ic::Error(ic::ErrorKind::Usage, what + ": " + why);
+    };
+    constexpr std::uint8_t version_1[] = {0x01, 0x00, 0x00, 0x00};
+    if (!has_wasm_magic(module)) broken("it does not start with \\0asm");
+    if (module.size() < 8 || !std::equal(version_1, version_1 + 4, module.begin() + 4)) {
+        broken("it is not a version 1 WebAssembly module (bytes 4 to 7)");
+    }
+    std::size_t pos = 8;
+    unsigned index = 0;
+    while (pos < module.size()) {
+        std::size_t start = pos;
+        std::uint8_t id = module[pos++];
+        if (id > 13) {
+            broken("section " + std::to_string(index) + " at byte " + std::to_string(start) +
+                   " has the unknown id " + std::to_string(id) + " (corrupt or padded)");
+        }
+        auto size = read_u32(module, pos);
+        if (!size || *size > module.size() - pos) {
+            broken("section " + std::to_string(index) + " at byte " + std::to_string(start) +
+                   " runs past the end of the file (" + std::to_string(module.size()) +
+                   " bytes): the file is cut short");
+        }
+        std::size_t end = pos + *size;
+        if (id == 0) {
+            auto name_size = read_u32(module, pos);
+            if (!name_size || pos > end || *name_size > end - pos) {
+                broken("custom section " + std::to_string(index) + " at byte " +
+                       std::to_string(start) + " has a name longer than the section");
+            }
+        }
+        pos = end;
+        ++index;
+    }
+}
 
 WasmFile read_wasm(const std::filesystem::path& path) {
     WasmFile wasm;
@@ -86,8 +143,10 @@ WasmFile read_wasm(const std::filesystem::path& path) {
         ic::Bytes inner = gunzip_bounded(wasm.bytes, path);
         if (!has_wasm_magic(inner))
             bad_file(path, "it is gzip, but what it holds is not WebAssembly");
+        check_wasm_structure(inner, "Wasm file " + path.string() + " (inside its gzip)");
         wasm.uncompressed_size = inner.size();
     } else if (has_wasm_magic(wasm.bytes)) {
+        check_wasm_structure(wasm.bytes, "Wasm file " + path.string());
         wasm.uncompressed_size = wasm.bytes.size();
     } else {
         bad_file(path, "it is neither WebAssembly (\\0asm) nor gzipped WebAssembly");

@@ -20,9 +20,18 @@ struct WasmFile {
     std::size_t uncompressed_size = 0;
 };
 
-// Throws ic::Error (Usage) naming the file when it is missing, empty, not Wasm, a broken gzip,
-// or larger than the IC accepts.
+// Throws ic::Error (Usage) naming the file when it is missing, empty, not Wasm, a broken or
+// truncated gzip, a module whose structure is cut short or padded (check_wasm_structure), or
+// larger than the IC accepts.
 WasmFile read_wasm(const std::filesystem::path& path);
+
+// Checks a module's structure as far as its bytes go, before anything touches a module: the
+// header (\0asm, version 1), then sections, each a known id (0 to 13) and a LEB128 size that
+// stays inside the module, custom sections with a name inside their section, and nothing after
+// the last section. It does not validate the code (the IC does): it catches files cut short or
+// padded, which would otherwise stop the module and replace a backup before the IC says IC0505.
+// Throws ic::Error (Usage) starting with `what` and saying where the structure breaks.
+void check_wasm_structure(ic::ByteView module, const std::string& what);
 
 // Reads an install argument file (raw Candid bytes), at most `max_size` bytes.
 ic::Bytes read_install_arg(const std::filesystem::path& path, std::size_t max_size);

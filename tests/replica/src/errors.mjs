@@ -20,6 +20,7 @@ export class HttpError extends Error {
 
 // Error codes used by the replica (IC ErrorCode enum values).
 export const E = {
+  StopCanisterRequestTimeout: 206,
   CanisterNotFound: 301,
   CanisterSnapshotNotFound: 305,
   CanisterRejectedMessage: 406,

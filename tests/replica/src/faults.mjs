@@ -13,6 +13,43 @@ export class Faults {
     this.delay_count = -1; // ...for this many requests (-1: until reset)
     this.fail_install_code = 0; // the next install_code/install_chunked_code traps
     this.legacy_api = 0; // 1: answer 404 on /api/v4 calls and /api/v3 reads, as older replicas do
+    // stop_canister leaves the canister `stopping` for this long and answers IC0206 meanwhile, as
+    // the IC does while a canister finishes its open calls.
+    this.stop_delay_ms = 0;
+    // Faults aimed at one method's calls (/call, any version): see setMethodFaults.
+    this.method = [];
+    this.paused = []; // the calls held by a `pause` now: [{ method, when, since }]
+  }
+
+  // Rules: { method, when: 'before'|'after', action, count = 1, ms, status }. `before` acts before
+  // the call executes, `after` once it has executed (its effect is in the state):
+  //   pause: hold the request `ms` ms (default 3000), shown in `paused` meanwhile;
+  //   drop:  close the connection without an answer (the answer is lost);
+  //   error: answer HTTP `status` (default 503) instead (before only: the call does not execute).
+  // `skip`: how many matching calls pass untouched first; `count`: how many calls the rule then
+  // acts on (-1: until reset); a retried call counts again.
+  setMethodFaults(rules) {
+    if (!Array.isArray(rules)) throw new Error('method faults must be a list');
+    this.method = rules.map((rule) => {
+      const { method, when = 'before', action, count = 1, skip = 0, ms = 3000, status = 503 } = rule;
+      if (typeof method !== 'string' || !method) throw new Error('a method fault needs a method');
+      if (!['before', 'after'].includes(when)) throw new Error('when must be before or after');
+      if (!['pause', 'drop', 'error'].includes(action)) throw new Error('action must be pause, drop or error');
+      if (action === 'error' && when !== 'before') throw new Error('an error fault acts before the call');
+      return { method, when, action, count: Number(count), skip: Number(skip), ms: Number(ms), status: Number(status) };
+    });
+  }
+
+  // The rule that acts on this call of `method` at `when`, consuming one of its count.
+  takeMethodFault(method, when) {
+    const rule = this.method.find((r) => r.method === method && r.when === when && r.count !== 0);
+    if (!rule) return null;
+    if (rule.skip > 0) {
+      rule.skip -= 1;
+      return null;
+    }
+    if (rule.count > 0) rule.count -= 1;
+    return rule;
   }
 
   // Consumes one occurrence of counter `name`; true when the fault fires.
@@ -35,6 +72,8 @@ export class Faults {
           after: Number(value.after ?? 0),
           body: String(value.body ?? this.http_error.body),
         };
+      } else if (key === 'method') {
+        this.setMethodFaults(value);
       } else if (key in this && typeof this[key] === 'number') {
         this[key] = Number(value);
       } else {
@@ -44,7 +83,7 @@ export class Faults {
   }
 
   toJSON() {
-    const { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api } = this;
-    return { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api };
+    const { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api, stop_delay_ms, method, paused } = this;
+    return { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api, stop_delay_ms, method, paused };
   }
 }

@@ -51,8 +51,38 @@ function parseEcid(text) {
   }
 }
 
+// The method a call envelope names, or null when the body is not one (the call path refuses it).
+function methodOf(body) {
+  try {
+    const name = Cbor.decode(body)?.content?.method_name;
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
+  }
+}
+
 export function createReplicaServer(replica) {
   const { faults } = replica;
+
+  // Acts on a method fault (faults.mjs) for this call, if one applies; true when the request has
+  // been answered (or dropped) by it.
+  async function methodFault(method, when, req, res) {
+    const rule = method && faults.takeMethodFault(method, when);
+    if (!rule) return false;
+    if (rule.action === 'pause') {
+      const entry = { method, when, since: new Date().toISOString() };
+      faults.paused.push(entry);
+      await sleep(rule.ms);
+      faults.paused.splice(faults.paused.indexOf(entry), 1);
+      return false;
+    }
+    if (rule.action === 'drop') {
+      req.socket.destroy();
+      return true;
+    }
+    sendText(res, rule.status, `injected fault before ${method} (local replica)`);
+    return true;
+  }
 
   async function handleApi(req, res, url) {
     if (faults.take('drop_connections')) {
@@ -99,7 +129,10 @@ export function createReplicaServer(replica) {
       send(res, 200, Buffer.from(replica.query(ecid, body)), 'application/cbor');
     } else {
       const sync = version !== 'v2';
+      const method = methodOf(body);
+      if (await methodFault(method, 'before', req, res)) return;
       const outcome = replica.call(ecid, body, { sync, version });
+      if (await methodFault(method, 'after', req, res)) return;
       if (outcome.kind === 'accepted') send(res, 202, null);
       else if (outcome.kind === 'replied') sendCbor(res, 200, { status: 'replied', certificate: outcome.certificate });
       else {

@@ -253,15 +253,28 @@ const handlers = {
     canister.version += 1n;
   },
 
+  // Starting a stopping canister cancels the stop, as on the IC.
   start_canister(subnet, sender, args) {
     const canister = canisterOf(subnet, sender, args.canister_id);
     canister.status = 'running';
+    delete canister.stoppingUntil;
     canister.version += 1n;
   },
 
-  // No call contexts are ever open here, so stopping completes at once.
-  stop_canister(subnet, sender, args) {
+  // No call contexts are ever open here, so stopping completes at once, unless the fault
+  // stop_delay_ms keeps the canister `stopping` that long: then the call answers IC0206, as the
+  // IC's does when its stop times out, and the canister goes on stopping.
+  stop_canister(subnet, sender, args, context) {
     const canister = canisterOf(subnet, sender, args.canister_id);
+    const delay = context.faults?.stop_delay_ms ?? 0;
+    if (canister.status === 'stopping' || (delay > 0 && canister.status === 'running')) {
+      if (canister.status === 'running') {
+        canister.status = 'stopping';
+        canister.stoppingUntil = Date.now() + delay;
+        canister.version += 1n;
+      }
+      throw reject(E.StopCanisterRequestTimeout, 'Stop canister request timed out');
+    }
     canister.status = 'stopped';
     canister.version += 1n;
   },

@@ -55,6 +55,11 @@ export function newCanister(id, { controllers, cycles }) {
 export function getCanister(subnet, id) {
   const canister = subnet.canisters.get(toHex(id));
   if (!canister) throw reject(E.CanisterNotFound, `Canister ${principalText(id)} not found.`);
+  // A canister kept `stopping` (fault stop_delay_ms) is stopped once its time is up.
+  if (canister.status === 'stopping' && canister.stoppingUntil !== undefined && Date.now() >= canister.stoppingUntil) {
+    canister.status = 'stopped';
+    delete canister.stoppingUntil;
+  }
   return canister;
 }
 

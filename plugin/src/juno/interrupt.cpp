@@ -1,0 +1,103 @@
+#include "juno/interrupt.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cstring>
+
+namespace juno::interrupt {
+
+namespace {
+
+std::atomic<int> first_signal{0};
+
+// The exit notice lives in two fixed buffers; the handler reads the one `current` names, and the
+// writer fills the other before switching, so the handler never sees a half-written text.
+constexpr std::size_t notice_capacity = 2048;
+std::array<std::array<char, notice_capacity>, 2> notices{};
+std::array<std::size_t, 2> notice_lengths{};
+std::atomic<int> current_notice{0};
+
+void write_all(const char* text, std::size_t length) {
+    while (length > 0) {
+        ssize_t n = ::write(STDERR_FILENO, text, length);
+        if (n <= 0) return;
+        text += n;
+        length -= static_cast<std::size_t>(n);
+    }
+}
+
+void write_text(const char* text) { write_all(text, std::strlen(text)); }
+
+extern "C" void on_signal(int signal) {
+    int expected = 0;
+    if (first_signal.compare_exchange_strong(expected, signal)) {
+        if (signal != SIGPIPE) {
+            write_text("\njuno-helper: ");
+            write_text(signal_name(signal));
+            write_text(
+                " received: finishing the current step and putting the module back; send "
+                "it again to exit at once\n");
+        }
+        return;
+    }
+    // A broken pipe repeats on every write; only a signal sent by someone exits at once.
+    if (signal == SIGPIPE) return;
+    write_text("\njuno-helper: ");
+    write_text(signal_name(signal));
+    write_text(" again: exiting at once.\n");
+    int index = current_notice.load();
+    write_all(notices[static_cast<std::size_t>(index)].data(),
+              notice_lengths[static_cast<std::size_t>(index)]);
+    ::_exit(128 + signal);
+}
+
+}  // namespace
+
+void install() {
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    // SA_RESTART: system calls the signal lands in go on; the work checks pending() itself.
+    action.sa_flags = SA_RESTART;
+    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) sigaction(signal, &action, nullptr);
+}
+
+int pending() { return first_signal.load(); }
+
+const char* signal_name(int signal) {
+    switch (signal) {
+        case SIGINT:
+            return "SIGINT";
+        case SIGTERM:
+            return "SIGTERM";
+        case SIGHUP:
+            return "SIGHUP";
+        case SIGPIPE:
+            return "SIGPIPE";
+        default:
+            return "a signal";
+    }
+}
+
+void set_exit_notice(const std::string& text) {
+    int next = 1 - current_notice.load();
+    auto& buffer = notices[static_cast<std::size_t>(next)];
+    std::size_t length = std::min(text.size(), notice_capacity - 1);
+    std::memcpy(buffer.data(), text.data(), length);
+    if (length > 0 && buffer[length - 1] != '\n') buffer[length++] = '\n';
+    notice_lengths[static_cast<std::size_t>(next)] = std::min(length, notice_capacity);
+    current_notice.store(next);
+}
+
+void checkpoint() {
+    if (int signal = pending()) {
+        throw ic::Interrupted(signal, std::string("interrupted by ") + signal_name(signal));
+    }
+}
+
+void reset() { first_signal.store(0); }
+
+}  // namespace juno::interrupt

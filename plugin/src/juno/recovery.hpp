@@ -1,0 +1,28 @@
+// Every command on a module first reads the module's journal: a run that ended mid-way (killed,
+// crashed, its machine lost) left one, and the module is put back as it says before anything
+// else happens.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "juno/journal.hpp"
+#include "juno/module.hpp"
+
+namespace juno {
+
+// What repairing an earlier run found and did, for the user.
+struct Repair {
+    JournalRecord earlier;           // what the earlier run had recorded
+    std::vector<std::string> notes;  // one line per finding or action
+};
+
+// Reads context.state's journal; when an earlier run left one, puts the module back: starts it if
+// that run had stopped it (and its owner had not), clears the chunks it had uploaded, and works
+// out whether its last step happened (an install from the module hash, a snapshot or a delete
+// from the backup list). Then removes the journal. Returns nothing when there was no journal.
+// Must be called holding the module's lock. Throws ic::Error, leaving the journal in place, when
+// the module cannot be put back (the message says its state and to run the command again).
+std::optional<Repair> repair_earlier_run(Context& context);
+
+}  // namespace juno
