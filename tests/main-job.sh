@@ -12,6 +12,9 @@ root=$(pwd)
 work="$root/build/main-job"
 rm -rf "$work"
 mkdir -p "$work"
+# The helper's per-module journals, locks and records (normally ~/.local/state/juno-cmake) stay
+# with this story's replica.
+export XDG_STATE_HOME="$work/state"
 
 # quietly <log> <command...>: runs a step whose output only matters when it fails; then the
 # terminal shows the command, its exit status and the end of its own output.
