@@ -1,7 +1,7 @@
 // juno_upgrade and juno_restore on a module in the local replica, run as CMake targets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, project, setMemory, sha256hex, wasmModule, bigWasmModule, methodsCalled } from './harness.mjs';
+import { fixture, project, setMemory, sha256hex, wasmModule, bigWasmModule, methodsCalled, run, HELPER } from './harness.mjs';
 
 const v1 = wasmModule({ version: [1] });
 const v2 = wasmModule({ version: [2] });
@@ -65,6 +65,29 @@ test('a change between the backup step and the upgrade step is in the restore po
   } finally {
     await fx.close();
   }
+});
+
+test('a record of a backup that was since deleted is not trusted: the upgrade takes its own', async (t) => {
+  const fx = await fixture(t);
+  await installedModule(fx);
+  const p2 = await project(fx, { wasm: fx.writeWasm('v2.wasm', v2) });
+  const backup = await p2.target('juno_backup');
+  assert.equal(backup.code, 0, backup.output);
+  const [taken] = (await fx.state()).snapshots;
+  const deleted = await run(HELPER, ['delete', '--config', `${p2.build}/juno/satellite.json`, '--snapshot', `0x${taken.id}`]);
+  assert.equal(deleted.code, 0, deleted.output);
+  const before = await fx.state();
+  assert.equal(before.snapshots.length, 0);
+  // The helper's record says that backup holds the module's state; the list says it is gone.
+  const upgrade = await run(HELPER, ['upgrade', '--config', `${p2.build}/juno/satellite.json`, '--wasm', fx.writeWasm('v2b.wasm', v2)]);
+  assert.equal(upgrade.code, 0, upgrade.output);
+  assert.doesNotMatch(upgrade.output, /exact restore point/);
+  assert.match(upgrade.output, /taking a backup of module satellite/);
+  const after = await fx.state();
+  assert.equal(after.snapshots.length, 1, 'a new restore point');
+  assert.equal(after.snapshots[0].module_hash, before.module_hash);
+  assert.equal(after.snapshots[0].stable_memory_sha256, before.stable_memory_sha256);
+  assert.match(upgrade.output, new RegExp(`Restore point: backup 0x${after.snapshots[0].id}`));
 });
 
 test('JUNO_UPGRADE_BACKUP=OFF upgrades without a backup', async (t) => {

@@ -1,6 +1,6 @@
 // Test-only endpoints under /_/admin/, in the spirit of PocketIC's REST API:
 // inspect and edit canister state, create canisters, inject faults.
-import { newCanister, canisterIdFromIndex, canisterSnapshots, snapshotSize, DEFAULT_PROVISIONAL_CYCLES, chunkStoreSize } from './state.mjs';
+import { newCanister, canisterIdFromIndex, canisterSnapshots, snapshotSize, DEFAULT_PROVISIONAL_CYCLES, chunkStoreSize, settleStopping } from './state.mjs';
 import { HttpError } from './errors.mjs';
 import { sha256, toHex, principalText, Principal, roundUpToPage, nowNanos } from './util.mjs';
 import { advanceClock, clockOffsetMs } from './clock.mjs';
@@ -181,6 +181,7 @@ export async function handleAdmin(replica, req, url, body) {
   }
 
   const canister = subnet.canisters.get(toHex(principalFromText(parts[1])));
+  if (canister) settleStopping(canister);
   if (!canister) throw new HttpError(404, `canister ${parts[1]} not found`);
 
   if (parts.length === 2 && method === 'GET') return json(canisterSummary(subnet, canister));

@@ -55,12 +55,16 @@ export function newCanister(id, { controllers, cycles }) {
 export function getCanister(subnet, id) {
   const canister = subnet.canisters.get(toHex(id));
   if (!canister) throw reject(E.CanisterNotFound, `Canister ${principalText(id)} not found.`);
-  // A canister kept `stopping` (fault stop_delay_ms) is stopped once its time is up.
+  settleStopping(canister);
+  return canister;
+}
+
+// A canister kept `stopping` (fault stop_delay_ms) is stopped once its time is up.
+export function settleStopping(canister) {
   if (canister.status === 'stopping' && canister.stoppingUntil !== undefined && Date.now() >= canister.stoppingUntil) {
     canister.status = 'stopped';
     delete canister.stoppingUntil;
   }
-  return canister;
 }
 
 export const isController = (canister, principal) => canister.controllers.some((c) => toHex(c) === toHex(principal));

@@ -33,6 +33,46 @@ describe('admin API and fault injection', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('method faults: hold a call (shown as paused), drop its answer after it executed, or refuse it', async () => {
+    const call = async (method) => {
+      const { body } = await managementCall(owner.identity, method, canisterIdArg, [{ canister_id: Principal.fromText(canister) }]);
+      return fetch(`${replica.url}/api/v3/canister/${canister}/call`, { method: 'POST', headers: { 'content-type': 'application/cbor' }, body });
+    };
+    await admin(replica.url, 'POST', 'faults', { method: [{ method: 'canister_status', when: 'before', action: 'pause', ms: 600 }] });
+    const held = call('canister_status');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual((await admin(replica.url, 'GET', 'faults')).paused.map((p) => [p.method, p.when]), [['canister_status', 'before']]);
+    assert.equal((await held).status, 200);
+    assert.deepEqual((await admin(replica.url, 'GET', 'faults')).paused, []);
+
+    const version = (await canisterState(replica.url, canister)).version;
+    await admin(replica.url, 'POST', 'faults', { method: [{ method: 'start_canister', when: 'after', action: 'drop', skip: 1 }] });
+    assert.equal((await call('start_canister')).status, 200, 'skipped');
+    await assert.rejects(call('start_canister'), 'the answer is dropped');
+    assert.equal((await canisterState(replica.url, canister)).version, version + 2, 'both starts executed');
+
+    await admin(replica.url, 'POST', 'faults', { method: [{ method: 'start_canister', when: 'before', action: 'error', status: 503 }] });
+    assert.equal((await call('start_canister')).status, 503);
+    assert.equal((await canisterState(replica.url, canister)).version, version + 2, 'refused before executing');
+    await admin(replica.url, 'DELETE', 'faults');
+  });
+
+  it('stop_delay_ms: the canister stays stopping, stop_canister answers IC0206, start cancels the stop', async () => {
+    await admin(replica.url, 'POST', 'faults', { stop_delay_ms: 800 });
+    const stop = await icp.run(['canister', 'stop', canister], { identity: 'owner', allowFailure: true });
+    assert.notEqual(stop.code, 0);
+    assert.match(stop.stderr + stop.stdout, /IC0206|timed out/);
+    assert.equal((await canisterState(replica.url, canister)).status, 'stopping');
+    await new Promise((r) => setTimeout(r, 900));
+    assert.equal((await canisterState(replica.url, canister)).status, 'stopped', 'stopped once its time is up');
+    await icp.run(['canister', 'start', canister], { identity: 'owner' });
+    await icp.run(['canister', 'stop', canister], { identity: 'owner', allowFailure: true });
+    assert.equal((await canisterState(replica.url, canister)).status, 'stopping');
+    await icp.run(['canister', 'start', canister], { identity: 'owner' });
+    assert.equal((await canisterState(replica.url, canister)).status, 'running', 'start cancels the stop');
+    await admin(replica.url, 'DELETE', 'faults');
+  });
+
   it('reports health', async () => {
     assert.deepEqual(await admin(replica.url, 'GET', 'health'), { status: 'healthy' });
   });
