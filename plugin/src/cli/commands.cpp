@@ -156,10 +156,12 @@ int with_module(const ParsedFlags& flags, const char* command, Access access, Bo
             body(connection, context, out);
         } catch (const juno::ModuleLeftStopped&) {
             throw;  // the journal stays: the next command on the module starts it
-        } catch (...) {
-            if (lock) journal.clear();
+        } catch (const ic::Error&) {
+            if (lock) journal.clear();  // the operation put the module back and said so
             throw;
         }
+        // Anything else escaped the operation's own handling: the journal stays for the next
+        // command to check the module.
         if (lock) journal.clear();
     } catch (const ic::RejectError& error) {
         if (error.error_code() != "IC0512") throw;

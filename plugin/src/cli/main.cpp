@@ -66,6 +66,11 @@ int main(int argc, char** argv) {
         return 128 + error.signal();
     } catch (const ic::Error& error) {
         cli::Output::error(error, json);
+        // An interruption told through another error (the restart after it failed too) still
+        // exits with 128 + the signal, so that make and shells stop.
+        if (error.kind() == ic::ErrorKind::Interrupted && juno::interrupt::pending() != 0) {
+            return 128 + juno::interrupt::pending();
+        }
         return ic::exit_code(error.kind());
     } catch (const std::exception& error) {
         cli::Output::error(

@@ -120,9 +120,28 @@ BackupResult take_backup_while_stopped(Context& context, const BackupPolicy& pol
             if (!still_listed(backups, backup)) taken = backup;
         }
         if (!taken) {
-            ic::rethrow_with_message(error, std::string(error.what()) +
-                                                "\nThe backup list shows that no backup was "
-                                                "taken; no backup was changed.");
+            // Not taken yet; unless the IC knows the call, it may still arrive until it expires.
+            ic::RequestState state = ic::RequestState::Unknown;
+            try {
+                if (context.run.request_id) {
+                    state = context.agent.request_state(context.module.canister,
+                                                        *context.run.request_id);
+                }
+            } catch (const ic::Error&) {
+            }
+            bool settled =
+                state == ic::RequestState::Rejected || state == ic::RequestState::Replied;
+            ic::rethrow_with_message(
+                error,
+                std::string(error.what()) +
+                    (settled ? "\nThe backup list shows that no backup was taken; no backup was "
+                               "changed."
+                             : "\nNo backup was taken so far, but the request may still arrive "
+                               "until " +
+                                   format_time(context.run.request_expiry) + " and take it" +
+                                   (victim ? ", replacing " + backup_id(*victim) : "") +
+                                   ". See the backups then with: " +
+                                   context.module.command_for("list")));
         }
         context.progress("the answer was lost, but the backup list shows it was taken: " +
                          backup_id(*taken));
@@ -173,9 +192,14 @@ BackupResult backup(Context& context, const BackupPolicy& policy) {
             result = take_backup_while_stopped(context, policy, backups);
         });
         if (context.state && result.final_state.status) {
-            save_backup_record(
-                context.state->backup_record(),
-                {result.snapshot, found.module_hash, result.final_state.status->version});
+            try {
+                save_backup_record(
+                    context.state->backup_record(),
+                    {result.snapshot, found.module_hash, result.final_state.status->version});
+            } catch (const ic::Error& error) {
+                // The backup is taken; without its record the next backup just takes another.
+                context.progress(std::string("warning: ") + error.what());
+            }
         }
     } catch (const ModuleLeftStopped& error) {
         throw ModuleLeftStopped(error.kind(), "backup failed: " + std::string(error.what()));

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <cstring>
 
 namespace juno::interrupt {
@@ -12,6 +13,8 @@ namespace juno::interrupt {
 namespace {
 
 std::atomic<int> first_signal{0};
+// Whether someone sent a signal (not a broken pipe): only a second such signal exits at once.
+std::atomic<bool> signal_sent{false};
 
 // The exit notice lives in two fixed buffers; the handler reads the one `current` names, and the
 // writer fills the other before switching, so the handler never sees a half-written text.
@@ -98,6 +101,9 @@ void checkpoint() {
     }
 }
 
-void reset() { first_signal.store(0); }
+void reset() {
+    first_signal.store(0);
+    signal_sent.store(false);
+}
 
 }  // namespace juno::interrupt

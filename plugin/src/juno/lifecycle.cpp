@@ -92,9 +92,10 @@ bool outcome_known(const ic::Error& error) {
 
 void start_module(Context& context) {
     context.progress("starting " + context.module.label());
-    context.enter(Step::Start);
+    context.enter_to_repair(Step::Start);
     context.management.start_canister(context.module.canister);
     context.run.stopped_by_helper = false;
+    context.save();  // a later repair must not start a module its owner then stops
 }
 
 FinalState with_module_stopped(Context& context,
@@ -102,7 +103,8 @@ FinalState with_module_stopped(Context& context,
     const bool restart = !owner_had_it_stopped(context);
     // Starts the module again after a failure; throws ModuleLeftStopped when that fails too.
     auto restart_after = [&](const ic::Error& error) {
-        if (!restart) return;
+        // Nothing to put back unless this run asked the module to stop.
+        if (!restart || !context.run.stopped_by_helper) return;
         try {
             start_module(context);
         } catch (const ic::Error& start_error) {
@@ -135,6 +137,11 @@ FinalState with_module_stopped(Context& context,
         throw;
     } catch (const ic::Error& error) {
         restart_after(error);
+        throw;
+    } catch (const std::exception& error) {
+        // Not an error the helper foresaw: the module is put back all the same.
+        restart_after(
+            ic::Error(ic::ErrorKind::Protocol, std::string("internal error: ") + error.what()));
         throw;
     }
     if (restart) {

@@ -4,15 +4,41 @@
 #include <iomanip>
 #include <sstream>
 
+#include "ic/error.hpp"
 #include "juno/interrupt.hpp"
 
 namespace juno {
 
 void Context::enter(Step step) {
+    JournalRecord before = run;
     run.step = step;
     if (step == Step::Stop) run.stopped_by_helper = true;
     if (step == Step::UploadChunks) run.chunks_uploaded = true;
-    if (state) Journal(state->journal()).write(run);
+    try {
+        if (state) Journal(state->journal()).write(run);
+    } catch (const ic::Error&) {
+        run = before;  // the step is not taken
+        throw;
+    }
+    interrupt::set_exit_notice(state_if_ended_now());
+}
+
+void Context::enter_to_repair(Step step) {
+    try {
+        enter(step);
+    } catch (const ic::Error& error) {
+        run.step = step;
+        interrupt::set_exit_notice(state_if_ended_now());
+        progress(std::string("warning: ") + error.what() + "; going on without the journal");
+    }
+}
+
+void Context::save() {
+    try {
+        if (state) Journal(state->journal()).write(run);
+    } catch (const ic::Error& error) {
+        progress(std::string("warning: ") + error.what());
+    }
     interrupt::set_exit_notice(state_if_ended_now());
 }
 
@@ -31,21 +57,39 @@ void Context::record_call(const std::string& method, const ic::Hash& request_id,
     run.request_method = method;
     run.request_id = request_id;
     run.request_expiry = expiry;
-    if (state) Journal(state->journal()).write(run);
+    if (method == "start_canister" || method == "clear_chunk_store") {
+        save();  // putting the module back must not wait on the journal
+    } else if (state) {
+        Journal(state->journal()).write(run);
+    }
 }
 
 std::string Context::state_if_ended_now() const {
     std::string repair =
         " The next juno-helper command on it puts it back, e.g.: " + module.command_for("start");
+    std::string in_flight;
+    switch (run.step) {
+        case Step::TakeSnapshot:
+        case Step::LoadSnapshot:
+        case Step::Install:
+        case Step::DeleteSnapshot:
+            in_flight = " Its '" + std::string(to_string(run.step)) +
+                        "' call may or may not have happened; the next juno-helper command on "
+                        "the module tells which.";
+            break;
+        default:
+            break;
+    }
     if (run.stopped_by_helper && run.found.status == CanisterRunState::Running) {
         return module.label() +
                " may be STOPPED: this run had stopped it (step: " + to_string(run.step) + ")." +
-               repair;
+               in_flight + repair;
     }
     if (run.chunks_uploaded) {
-        return module.label() + " runs as before; its chunk store holds chunks this run uploaded." +
-               repair;
+        return module.label() + " is as the run found it; its chunk store holds chunks this run " +
+               "uploaded." + in_flight + repair;
     }
+    if (!in_flight.empty()) return module.label() + " is as the run found it." + in_flight;
     return module.label() + " was not changed by this run.";
 }
 

@@ -41,8 +41,14 @@ struct Context {
     JournalRecord run;
 
     // Records `step` (with whatever `run` now holds) durably, before the step is taken, and
-    // tells the signal handler what the module's state is from now on.
+    // tells the signal handler what the module's state is from now on. Throws ic::Error (Usage)
+    // when the journal cannot be written: then the step is not taken.
     void enter(Step step);
+    // The same for steps that put the module back (starting it again, clearing chunks), which
+    // must happen even when the journal cannot be written: a failed write is only a warning.
+    void enter_to_repair(Step step);
+    // Writes `run` as it now stands (after a step completed), best effort.
+    void save();
     // Records a state-changing call about to be sent (an ic::CallObserver): its request id lets a
     // later run ask the IC what became of it.
     void record_call(const std::string& method, const ic::Hash& request_id, std::uint64_t expiry);

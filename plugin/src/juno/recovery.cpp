@@ -20,9 +20,11 @@ std::string short_hash(const std::optional<ic::Bytes>& hash) {
 
 std::string hex_id(const ic::Bytes& id) { return "0x" + ic::to_hex(id); }
 
-// A call sent by a run that died may still be on its way: the IC executes it if it arrives before
-// its ingress expiry. Until the IC knows it, or its expiry has passed, the module's state does not
-// yet say what that run did; so wait (at most until the expiry, a few minutes).
+}  // namespace
+
+// A call sent by a run that died, or whose answer was lost, may still be on its way: the IC
+// executes it if it arrives before its ingress expiry. Until the IC knows it, or its expiry has
+// passed, the module's state does not yet say what that call did.
 void wait_for_call_in_flight(Context& context, const JournalRecord& earlier) {
     if (!earlier.request_id) return;
     bool told = false;
@@ -53,7 +55,7 @@ void wait_for_call_in_flight(Context& context, const JournalRecord& earlier) {
     }
 }
 
-}  // namespace
+namespace {}  // namespace
 
 std::optional<Repair> repair_earlier_run(Context& context) {
     if (!context.state) return std::nullopt;

@@ -25,4 +25,9 @@ struct Repair {
 // the module cannot be put back (the message says its state and to run the command again).
 std::optional<Repair> repair_earlier_run(Context& context);
 
+// Waits until the IC knows the outcome of the call `record` names (its request id), or until its
+// ingress expiry has passed unseen (it will never execute); at most a few minutes. Returns at once
+// when the record names no call, or when this identity cannot look it up.
+void wait_for_call_in_flight(Context& context, const JournalRecord& record);
+
 }  // namespace juno

@@ -52,8 +52,14 @@ RestoreResult restore(Context& context, const std::optional<std::string>& hex) {
         }
         ic::rethrow_with_message(error, "restore failed: " + message);
     }
-    // The owner chose the module's state: an unfinished upgrade has nothing left to protect.
-    if (context.state) forget_record(context.state->upgrade_record());
+    // Loading a backup of another module than the latest upgrade installed undoes that upgrade:
+    // its restore point has nothing left to protect. A backup of the upgraded module keeps it.
+    if (context.state && result.final_state.status) {
+        auto latest = load_upgrade_record(context.state->upgrade_record());
+        if (latest && result.final_state.status->module_hash != latest->new_module_hash) {
+            forget_record(context.state->upgrade_record());
+        }
+    }
     return result;
 }
 

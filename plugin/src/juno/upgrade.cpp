@@ -5,6 +5,7 @@
 #include "juno/interrupt.hpp"
 #include "juno/lifecycle.hpp"
 #include "juno/records.hpp"
+#include "juno/recovery.hpp"
 
 namespace juno {
 
@@ -99,7 +100,7 @@ std::string describe_restore_point(const UpgradeResult& result) {
 // Clears the chunks this run uploaded; a failure only costs storage, so it is a warning.
 void clear_chunks(Context& context) {
     try {
-        context.enter(Step::ClearChunkStore);
+        context.enter_to_repair(Step::ClearChunkStore);
         context.management.clear_chunk_store(context.module.canister);
         context.run.chunks_uploaded = false;
     } catch (const ic::Error& error) {
@@ -129,21 +130,31 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
     // The record of the latest upgrade, as it must stand if this run installs nothing.
     auto put_back_latest = [&] {
         if (!context.state) return;
-        if (latest) {
-            save_upgrade_record(context.state->upgrade_record(), *latest);
-        } else {
-            forget_record(context.state->upgrade_record());
+        try {
+            if (latest) {
+                save_upgrade_record(context.state->upgrade_record(), *latest);
+            } else {
+                forget_record(context.state->upgrade_record());
+            }
+        } catch (const ic::Error& error) {
+            context.progress(std::string("warning: ") + error.what());
         }
     };
     // Once installed, this upgrade is the latest; its restore point is protected (records.hpp).
     auto record_completed = [&] {
         if (!context.state) return;
-        if (result.restore_point) {
-            save_upgrade_record(
-                context.state->upgrade_record(),
-                {result.restore_point, ic::to_bytes(wasm.hash), status.module_hash, true});
-        } else {
-            forget_record(context.state->upgrade_record());
+        try {
+            if (result.restore_point) {
+                save_upgrade_record(
+                    context.state->upgrade_record(),
+                    {result.restore_point, ic::to_bytes(wasm.hash), status.module_hash, true});
+            } else {
+                forget_record(context.state->upgrade_record());
+            }
+        } catch (const ic::Error& error) {
+            // The upgrade is done; only the protection of its restore point is not recorded.
+            context.progress(std::string("warning: ") + error.what() +
+                             "; a later backup may replace this upgrade's restore point");
         }
     };
     if (status.module_hash && *status.module_hash == ic::to_bytes(wasm.hash)) {
@@ -177,6 +188,12 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
         }
         return result;
     }
+    // An unfinished upgrade whose install did not land (the module still runs another module;
+    // a call in flight was waited for when its journal was repaired) protects nothing any more.
+    if (latest && !latest->completed) {
+        forget_record(context.state->upgrade_record());
+        latest.reset();
+    }
     InstallMode mode = status.module_hash ? InstallMode::Upgrade : InstallMode::Install;
     result.outcome =
         status.module_hash ? UpgradeResult::Outcome::Upgraded : UpgradeResult::Outcome::Installed;
@@ -195,6 +212,7 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
     bool stopping = false;
     bool install_requested = false;
     bool installed = false;
+    std::optional<JournalRecord> install_call;
     std::optional<ChunkUploadResult> chunks;
     try {
         // Chunks go up while the module still runs, so that it is stopped only for the install.
@@ -220,12 +238,25 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
             context.run.new_module_hash = ic::to_bytes(wasm.hash);
             install_requested = true;
             context.enter(Step::Install);
-            install(context, wasm, arg, mode, keep_wasm_memory, chunks);
+            try {
+                install(context, wasm, arg, mode, keep_wasm_memory, chunks);
+            } catch (const ic::Error&) {
+                install_call = context.run;  // its request id, before the restart's replaces it
+                throw;
+            }
             installed = true;
         });
     } catch (const ModuleLeftStopped& error) {
         throw ModuleLeftStopped(error.kind(), "upgrade failed: " + std::string(error.what()));
     } catch (const ic::Error& error) {
+        // An answer lost during the install: the call may still execute until its expiry; wait
+        // for the IC to know (the module is running again meanwhile), then read the module.
+        if (install_call && !outcome_known(error) && error.kind() != ic::ErrorKind::Verification) {
+            try {
+                wait_for_call_in_flight(context, *install_call);
+            } catch (const ic::Error&) {
+            }
+        }
         FinalState now = stopping ? read_final_state_after(context, error) : FinalState{};
         std::string state =
             context.module.label() + " is " +
