@@ -337,8 +337,18 @@ int run_delete(const ParsedFlags& flags) {
 int run_start(const ParsedFlags& flags) {
     return with_module(flags, "start", Access::Changes,
                        [&](const Connection&, juno::Context& context, Output& out) {
-                           juno::read_found_state(context);
-                           juno::start_module(context);
+                           try {
+                               juno::read_found_state(context);
+                               juno::start_module(context);
+                           } catch (const ic::Error& error) {
+                               juno::FinalState now = juno::read_final_state_after(context, error);
+                               ic::rethrow_with_message(
+                                   error,
+                                   "start failed: " + std::string(error.what()) + "\n" +
+                                       context.module.label() + " is " +
+                                       juno::describe_final_state(context, now) +
+                                       ". Try again with: " + context.module.command_for("start"));
+                           }
                            juno::FinalState final_state = juno::read_final_state(context);
                            if (out.json()) {
                                auto& a = out.allocator();

@@ -62,10 +62,20 @@ DeleteResult delete_backups(Context& context, const std::optional<std::string>& 
     for (const auto& backup : doomed) {
         context.progress("deleting backup " + backup_id(backup) + " of " + context.module.label());
         context.run.snapshot = backup.id;
-        context.enter(Step::DeleteSnapshot);
-        context.management.delete_canister_snapshot(context.module.canister, backup.id);
+        try {
+            context.enter(Step::DeleteSnapshot);
+            context.management.delete_canister_snapshot(context.module.canister, backup.id);
+        } catch (const ic::Error& error) {
+            // A delete never stops the module; say what is gone and what is left to do.
+            ic::rethrow_with_message(
+                error,
+                "delete failed: " + std::string(error.what()) + "\n" +
+                    std::to_string(result.deleted.size()) + " of " + std::to_string(doomed.size()) +
+                    " backup(s) were deleted before; " + context.module.label() +
+                    " kept running. See its backups with: " + context.module.command_for("list"));
+        }
         result.deleted.push_back(backup);
-        // The owner deleted the restore point of an unfinished upgrade: nothing is left to keep.
+        // The owner deleted the restore point of an upgrade: nothing is left to protect.
         if (pending && pending->restore_point && pending->restore_point->id == backup.id) {
             forget_record(context.state->upgrade_record());
         }
