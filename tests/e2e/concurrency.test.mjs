@@ -4,8 +4,7 @@
 // the Console) acting inside a run's stop window is noticed, not reported over.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fixture, run, HELPER, admin, sha256hex, wasmModule, bigWasmModule } from './harness.mjs';
+import { fixture, run, startHelper, HELPER, admin, sha256hex, wasmModule, bigWasmModule } from './harness.mjs';
 
 const v1 = wasmModule({ version: [1] });
 const v2 = wasmModule({ version: [2] });
@@ -22,15 +21,6 @@ async function moduleWithState(fx) {
   assert.equal(r.code, 0, r.output);
   await setStable(fx, canister, `S1 of ${canister}`);
   return canister;
-}
-
-function start(args) {
-  const child = spawn(HELPER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
-  return { child, exited, output: () => output };
 }
 
 async function until(condition, what) {
@@ -67,9 +57,9 @@ for (const [first, second, hold] of [
       assert.equal(b.code, 0, b.output);
     }
     await fx.faults({ method: [{ method: hold, when: 'after', action: 'pause', ms: PAUSE_MS }] });
-    const a = start([...COMMAND[first](fx), ...connect(fx, canister)]);
+    const a = startHelper([...COMMAND[first](fx), ...connect(fx, canister)]);
     await until(() => paused(fx), `${first} reaches ${hold}`);
-    const b = start([...COMMAND[second](fx), ...connect(fx, canister)]);
+    const b = startHelper([...COMMAND[second](fx), ...connect(fx, canister)]);
     await until(() => /waiting for juno-helper/.test(b.output()), 'the second run says it waits');
     assert.match(b.output(), new RegExp(`waiting for juno-helper ${first.split(' ').pop()} \\(pid ${a.child.pid}, since `));
     const ra = await a.exited;
@@ -108,7 +98,7 @@ test('past --wait, the second run refuses, naming the first, and changes nothing
   const fx = await fixture(t);
   const canister = await moduleWithState(fx);
   await fx.faults({ method: [{ method: 'stop_canister', when: 'after', action: 'pause', ms: 4000 }] });
-  const a = start(['backup', ...connect(fx, canister)]);
+  const a = startHelper(['backup', ...connect(fx, canister)]);
   await until(() => paused(fx), 'the backup is held');
   const held = await state(fx, canister);
   const rb = await run(HELPER, ['upgrade', '--wait', '1', '--wasm', fx.writeWasm('v2.wasm', v2), ...connect(fx, canister)]);
@@ -125,7 +115,7 @@ test('a client the lock cannot see starts the module inside a run\'s stop window
   const canister = await moduleWithState(fx);
   const before = await state(fx, canister);
   await fx.faults({ method: [{ method: 'stop_canister', when: 'after', action: 'pause', ms: 1500 }] });
-  const a = start(['backup', ...connect(fx, canister)]);
+  const a = startHelper(['backup', ...connect(fx, canister)]);
   await until(() => paused(fx), 'the backup is held after its stop');
   // The stop has executed; another client (here the admin API) starts the module again.
   await admin(fx.url, 'POST', `canisters/${canister}/state`, { status: 'running' });

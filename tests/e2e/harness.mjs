@@ -25,6 +25,17 @@ export function run(command, args, { env } = {}) {
   });
 }
 
+// Starts `juno-helper <args>` and returns at once: { child, exited, output() }, where `exited`
+// resolves with { code, signal, output } and output() is what it printed so far (both streams).
+export function startHelper(args) {
+  const child = spawn(HELPER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, output })));
+  return { child, exited, output: () => output };
+}
+
 // A replica, an identity that controls one empty module, and a scratch folder. Given the test's
 // context `t`, the fixture is closed when the test ends, whatever happens in it; a set-up that
 // fails half-way closes what it had opened before it throws.

@@ -12,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { fixture, project, run, HELPER, admin, sha256hex, wasmModule, bigWasmModule } from './harness.mjs';
+import { fixture, project, run, startHelper, HELPER, admin, sha256hex, wasmModule, bigWasmModule } from './harness.mjs';
 
 const v1 = wasmModule({ version: [1] });
 const v2 = wasmModule({ version: [2] });
@@ -37,16 +37,6 @@ async function preparedModule(fx, { ownerStopped = false } = {}) {
   await admin(fx.url, 'PUT', `canisters/${canister}/stable_memory`, new TextEncoder().encode(`S1 of ${canister}`));
   if (ownerStopped) await admin(fx.url, 'POST', `canisters/${canister}/state`, { status: 'stopped' });
   return canister;
-}
-
-// Starts `juno-helper <args>`; resolves when it exits with { code, signal, output }.
-function startHelper(args) {
-  const child = spawn(HELPER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, output })));
-  return { child, exited };
 }
 
 // Resolves once the replica holds a call at the paused phase; rejects if the helper exits first.

@@ -98,22 +98,18 @@ BackupResult take_backup_while_stopped(Context& context, const BackupPolicy& pol
         // A lost answer (not a forged one: then nothing more is asked of that network) is
         // resolved by the list, which tells whether the snapshot was taken.
         if (outcome_known(error)) throw;
-        if (error.kind() != ic::ErrorKind::Network) {
+        auto unknown = [&](const char* why) {
             ic::rethrow_with_message(
                 error, std::string(error.what()) + "\nThe IC may or may not have taken the backup" +
                            (victim ? " (which may have replaced " + backup_id(*victim) + ")" : "") +
-                           ": its answer could not be trusted. See the backups with: " +
-                           context.module.command_for("list"));
-        }
+                           why + " See the backups with: " + context.module.command_for("list"));
+        };
+        if (error.kind() != ic::ErrorKind::Network) unknown(": its answer could not be trusted.");
         std::vector<Snapshot> now;
         try {
             now = list_backups(context);
         } catch (const ic::Error&) {
-            ic::rethrow_with_message(
-                error, std::string(error.what()) + "\nThe IC may or may not have taken the backup" +
-                           (victim ? " (which may have replaced " + backup_id(*victim) + ")" : "") +
-                           "; its answer was lost. See the backups with: " +
-                           context.module.command_for("list"));
+            unknown("; its answer was lost.");
         }
         std::optional<Snapshot> taken;
         for (const auto& backup : now) {

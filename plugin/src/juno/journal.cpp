@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "ic/error.hpp"
+#include "juno/json_fields.hpp"
 #include "juno/state_files.hpp"
 
 namespace juno {
@@ -30,15 +31,6 @@ constexpr std::array<std::pair<Step, const char*>, 9> step_names{{
 }};
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-
-void optional_hex(Writer& w, const char* key, const std::optional<ic::Bytes>& bytes) {
-    w.Key(key);
-    if (bytes) {
-        w.String(ic::to_hex(*bytes).c_str());
-    } else {
-        w.Null();
-    }
-}
 
 CanisterRunState run_state_from(const std::string& text, const std::string& source) {
     if (text == "running") return CanisterRunState::Running;
@@ -83,7 +75,7 @@ std::string to_json(const JournalRecord& r) {
     w.StartObject();
     w.Key("status");
     w.String(ic::management::to_string(r.found.status));
-    optional_hex(w, "module_hash", r.found.module_hash);
+    write_optional_hex(w, "module_hash", r.found.module_hash);
     w.Key("version");
     w.Uint64(r.found.version);
     w.EndObject();
@@ -108,9 +100,9 @@ std::string to_json(const JournalRecord& r) {
     } else {
         w.Null();
     }
-    optional_hex(w, "may_replace", r.may_replace);
-    optional_hex(w, "snapshot", r.snapshot);
-    optional_hex(w, "new_module_hash", r.new_module_hash);
+    write_optional_hex(w, "may_replace", r.may_replace);
+    write_optional_hex(w, "snapshot", r.snapshot);
+    write_optional_hex(w, "new_module_hash", r.new_module_hash);
     w.Key("request");
     if (r.request_id) {
         w.StartObject();

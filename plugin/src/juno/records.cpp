@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "ic/error.hpp"
+#include "juno/json_fields.hpp"
 #include "juno/state_files.hpp"
 
 namespace juno {
@@ -25,15 +26,6 @@ void write_snapshot(Writer& w, const Snapshot& s) {
     w.Key("total_size");
     w.Uint64(s.total_size);
     w.EndObject();
-}
-
-void write_optional_hex(Writer& w, const char* key, const std::optional<ic::Bytes>& bytes) {
-    w.Key(key);
-    if (bytes) {
-        w.String(ic::to_hex(*bytes).c_str());
-    } else {
-        w.Null();
-    }
 }
 
 std::optional<rapidjson::Document> read_json(const std::filesystem::path& file) {
