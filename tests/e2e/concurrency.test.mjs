@@ -9,7 +9,8 @@ import { fixture, run, startHelper, HELPER, admin, sha256hex, wasmModule, bigWas
 const v1 = wasmModule({ version: [1] });
 const v2 = wasmModule({ version: [2] });
 const big = bigWasmModule(2_600_000);
-const PAUSE_MS = 2500;
+// Long enough for the second run to start and say it waits, also on a loaded machine.
+const PAUSE_MS = 6000;
 
 const connect = (fx, canister) => ['--canister', canister, '--network', fx.url, '--identity', fx.pem];
 const state = (fx, canister) => admin(fx.url, 'GET', `canisters/${canister}`);
@@ -24,7 +25,7 @@ async function moduleWithState(fx) {
 }
 
 async function until(condition, what) {
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 3000; i++) {
     if (await condition()) return;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -97,7 +98,7 @@ for (const [first, second, hold] of [
 test('past --wait, the second run refuses, naming the first, and changes nothing', async (t) => {
   const fx = await fixture(t);
   const canister = await moduleWithState(fx);
-  await fx.faults({ method: [{ method: 'stop_canister', when: 'after', action: 'pause', ms: 4000 }] });
+  await fx.faults({ method: [{ method: 'stop_canister', when: 'after', action: 'pause', ms: PAUSE_MS }] });
   const a = startHelper(['backup', ...connect(fx, canister)]);
   await until(() => paused(fx), 'the backup is held');
   const held = await state(fx, canister);

@@ -43,7 +43,7 @@ async function preparedModule(fx, { ownerStopped = false } = {}) {
 async function untilPaused(fx, exited) {
   let done = false;
   exited.then(() => (done = true));
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 3000; i++) {
     const { paused } = await admin(fx.url, 'GET', 'faults');
     if (paused.length > 0) return;
     if (done) throw new Error('the helper finished before the phase was reached');
