@@ -45,6 +45,17 @@ void stop_module(Context& context) {
     wait_until_stopped(context);
 }
 
+// The failure that leaves the module stopped: `what` happened, then starting it again failed too.
+ModuleLeftStopped left_stopped(const Context& context, ic::ErrorKind kind, const std::string& what,
+                               const ic::Error& start_error) {
+    return ModuleLeftStopped(kind, what + context.module.label() +
+                                       " is STOPPED: starting it again failed (" +
+                                       start_error.what() +
+                                       "). The next juno-helper command on it starts it again; "
+                                       "run: " +
+                                       context.module.command_for("start"));
+}
+
 bool owner_had_it_stopped(const Context& context) {
     return context.run.found.status != CanisterRunState::Running;
 }
@@ -108,11 +119,8 @@ FinalState with_module_stopped(Context& context,
         try {
             start_module(context);
         } catch (const ic::Error& start_error) {
-            throw ModuleLeftStopped(
-                error.kind(), std::string(error.what()) + "\n" + context.module.label() +
-                                  " is STOPPED: starting it again failed (" + start_error.what() +
-                                  "). The next juno-helper command on it starts it again; run: " +
-                                  context.module.command_for("start"));
+            throw left_stopped(context, error.kind(), std::string(error.what()) + "\n",
+                               start_error);
         }
     };
 
@@ -148,12 +156,7 @@ FinalState with_module_stopped(Context& context,
         try {
             start_module(context);
         } catch (const ic::Error& start_error) {
-            throw ModuleLeftStopped(
-                start_error.kind(),
-                "the work is done, but " + context.module.label() +
-                    " is STOPPED: starting it again failed (" + std::string(start_error.what()) +
-                    "). The next juno-helper command on it starts it again; run: " +
-                    context.module.command_for("start"));
+            throw left_stopped(context, start_error.kind(), "the work is done, but ", start_error);
         }
     }
     return read_final_state(context);

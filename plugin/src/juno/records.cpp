@@ -143,12 +143,16 @@ void forget_record(const std::filesystem::path& file) {
     std::filesystem::remove(file, ec);
 }
 
-std::optional<Snapshot> still_listed(const std::vector<Snapshot>& backups,
-                                     const Snapshot& snapshot) {
+std::optional<Snapshot> still_listed(const std::vector<Snapshot>& backups, const ic::Bytes& id) {
     for (const auto& backup : backups) {
-        if (backup.id == snapshot.id) return backup;
+        if (backup.id == id) return backup;
     }
     return std::nullopt;
+}
+
+std::optional<Snapshot> still_listed(const std::vector<Snapshot>& backups,
+                                     const Snapshot& snapshot) {
+    return still_listed(backups, snapshot.id);
 }
 
 }  // namespace juno

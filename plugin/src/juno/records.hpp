@@ -47,6 +47,7 @@ std::optional<UpgradeRecord> load_upgrade_record(const std::filesystem::path& fi
 void forget_record(const std::filesystem::path& file);
 
 // The backup in `backups` with the id of `snapshot`, if it is still there.
+std::optional<Snapshot> still_listed(const std::vector<Snapshot>& backups, const ic::Bytes& id);
 std::optional<Snapshot> still_listed(const std::vector<Snapshot>& backups,
                                      const Snapshot& snapshot);
 

@@ -106,8 +106,7 @@ std::optional<Repair> repair_earlier_run(Context& context) {
         } else if (earlier->step == Step::TakeSnapshot || earlier->may_replace) {
             auto backups = list_backups(context);
             if (earlier->may_replace) {
-                bool replaced = true;
-                for (const auto& b : backups) replaced = replaced && b.id != *earlier->may_replace;
+                bool replaced = !still_listed(backups, *earlier->may_replace);
                 note(replaced ? "that run's backup was taken: it replaced backup " +
                                     hex_id(*earlier->may_replace)
                               : "that run's backup was not taken; backup " +
@@ -126,8 +125,7 @@ std::optional<Repair> repair_earlier_run(Context& context) {
                            context.module.command_for("restore"));
         } else if (earlier->command == "delete" && earlier->snapshot) {
             auto backups = list_backups(context);
-            bool gone = true;
-            for (const auto& b : backups) gone = gone && b.id != *earlier->snapshot;
+            bool gone = !still_listed(backups, *earlier->snapshot);
             note("that run's delete of backup " + hex_id(*earlier->snapshot) +
                  (gone ? " went through" : " did not happen"));
         }
