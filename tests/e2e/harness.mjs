@@ -7,7 +7,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startReplica, makeIdentity, admin, canisterState } from '../replica/test/harness.mjs';
 
-export { admin, canisterState, sha256hex, wasmModule, bigWasmModule } from '../replica/test/harness.mjs';
+export { admin, canisterState, sha256hex, wasmModule, bigWasmModule, managementFor, Principal } from '../replica/test/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SOURCE_DIR = join(here, '..', '..');

@@ -45,8 +45,8 @@ TEST(BackupRecord, DamagedIsAbsent) {
 
 TEST(UpgradeRecord, RoundTripsWithAndWithoutARestorePoint) {
     auto file = fresh_dir("pending") / "m.pending-upgrade.json";
-    juno::save_upgrade_record(file,
-                              {snapshot("0202", 7), ic::from_hex("bb"), ic::from_hex("aa"), true});
+    juno::save_upgrade_record(file, {snapshot("0202", 7), ic::from_hex("bb"), ic::from_hex("aa"),
+                                     true, ic::from_hex("cc")});
     auto back = juno::load_upgrade_record(file);
     ASSERT_TRUE(back);
     ASSERT_TRUE(back->restore_point);
@@ -54,12 +54,29 @@ TEST(UpgradeRecord, RoundTripsWithAndWithoutARestorePoint) {
     EXPECT_EQ(back->new_module_hash, ic::from_hex("bb"));
     EXPECT_EQ(back->previous_module_hash, ic::from_hex("aa"));
     EXPECT_TRUE(back->completed);
-    juno::save_upgrade_record(file, {std::nullopt, ic::from_hex("bb"), std::nullopt, false});
+    EXPECT_EQ(back->install_arg_hash, ic::from_hex("cc"));
+    juno::save_upgrade_record(
+        file, {std::nullopt, ic::from_hex("bb"), std::nullopt, false, std::nullopt});
     back = juno::load_upgrade_record(file);
     ASSERT_TRUE(back);
     EXPECT_FALSE(back->restore_point);
     EXPECT_FALSE(back->previous_module_hash);
     EXPECT_FALSE(back->completed);
+    EXPECT_FALSE(back->install_arg_hash);
+}
+
+TEST(UpgradeRecord, ARecordOfAnOlderHelperHasNoArgumentHash) {
+    auto file = fresh_dir("older") / "m.upgrade.json";
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << R"({"restore_point": null, "new_module_hash": "bb",)"
+                        << R"( "previous_module_hash": null, "completed": true})";
+    auto back = juno::load_upgrade_record(file);
+    ASSERT_TRUE(back) << "records written before the argument was recorded stay readable";
+    EXPECT_FALSE(back->install_arg_hash);
+    std::ofstream(file) << R"({"restore_point": null, "new_module_hash": "bb",)"
+                        << R"( "previous_module_hash": null, "completed": true,)"
+                        << R"( "install_arg_sha256": "zz"})";
+    EXPECT_FALSE(juno::load_upgrade_record(file)) << "a damaged argument hash is not trusted";
 }
 
 TEST(Records, StillListedFindsTheBackupById) {

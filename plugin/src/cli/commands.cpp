@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 
 #include "cli/output.hpp"
@@ -90,6 +91,20 @@ juno::BackupPolicy backup_policy(const ParsedFlags& flags, const Connection& con
     return policy;
 }
 
+// A per-run choice from a flag or, for make targets, from the environment: 1/ON/YES/TRUE or
+// 0/OFF/NO/FALSE (any case). Anything else is refused, so a typo never means "no".
+bool choice(const ParsedFlags& flags, const char* flag, const char* variable) {
+    if (flags.has(flag)) return true;
+    const char* value = std::getenv(variable);
+    if (!value || !*value) return false;
+    std::string v(value);
+    for (auto& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (v == "1" || v == "ON" || v == "YES" || v == "TRUE" || v == "Y") return true;
+    if (v == "0" || v == "OFF" || v == "NO" || v == "FALSE" || v == "N") return false;
+    fail(ErrorKind::Usage, std::string(variable) + " is '" + value +
+                               "'; set it to 1 (or ON) to choose it, or 0 (or OFF, or unset)");
+}
+
 // Whether a command changes the module (it takes the module's lock, waiting for another run) or
 // only reads it (it takes the lock only when free, to repair what an earlier run left).
 enum class Access { Changes, Reads };
@@ -163,8 +178,10 @@ int with_module(const ParsedFlags& flags, const char* command, Access access, Bo
         // Anything else escaped the operation's own handling: the journal stays for the next
         // command to check the module.
         if (lock) journal.clear();
-    } catch (const ic::RejectError& error) {
-        if (error.error_code() != "IC0512") throw;
+    } catch (const juno::ModuleLeftStopped&) {
+        throw;  // its message already says what to run first
+    } catch (const ic::Error& error) {
+        if (!ic::denies_permission(error)) throw;
         // The most common first-run problem: say who we are and how to become a controller.
         std::string who = agent.identity().sender().to_text();
         std::string source = connection.identity ? " (from " + connection.identity->string() + ")"
@@ -172,10 +189,11 @@ int with_module(const ParsedFlags& flags, const char* command, Access access, Bo
         ic::rethrow_with_message(
             error,
             std::string(error.what()) + "\nThe identity " + who + source +
-                " is not a controller of " + context.module.label() +
-                ". Use a controller's PEM file (JUNO_IDENTITY or --identity), or add " + who +
+                " is not allowed to do this: it is not a controller of " + context.module.label() +
+                ". Use a controller's identity (JUNO_IDENTITY or --identity), or add " + who +
                 " as a controller (in the Juno Console, or with: icp canister settings update " +
-                context.module.canister.to_text() + " --add-controller " + who + ").");
+                context.module.canister.to_text() + " --add-controller " + who +
+                "), then run: " + context.module.command_for(command));
     }
     out.flush();
     return completed();
@@ -211,8 +229,16 @@ int run_backup(const ParsedFlags& flags) {
             }
             switch (result.outcome) {
                 case juno::BackupResult::Outcome::Skipped:
+                    if (result.count == 0) {
+                        out.line("Nothing to back up: " + context.module.label() +
+                                 " has no module installed yet.");
+                        return;
+                    }
                     out.line("Nothing to back up: " + context.module.label() +
-                             " has no module installed yet.");
+                             " has no code installed (it was emptied). Its " +
+                             std::to_string(result.count) + " backup(s) are kept; the newest, " +
+                             snapshot_text(result.snapshot) + ", brings its state back with: " +
+                             context.module.command_for("restore"));
                     return;
                 case juno::BackupResult::Outcome::Added:
                     out.line("Backed up " + context.module.label() + ": " +
@@ -258,6 +284,27 @@ int run_backup(const ParsedFlags& flags) {
         });
 }
 
+// --load-wait, or JUNO_LOAD_WAIT for make targets: seconds, 0 to 86400.
+std::chrono::seconds load_wait(const ParsedFlags& flags) {
+    std::optional<std::string> value = flags.get("load-wait");
+    const char* source = "--load-wait";
+    if (!value) {
+        if (const char* env = std::getenv("JUNO_LOAD_WAIT"); env && *env) {
+            value = env;
+            source = "JUNO_LOAD_WAIT";
+        }
+    }
+    if (!value) return juno::default_load_wait;
+    if (value->empty() || value->size() > 5 ||
+        value->find_first_not_of("0123456789") != std::string::npos || std::stoul(*value) > 86400) {
+        fail(ErrorKind::Usage, std::string(source) +
+                                   " must be a number of seconds from 0 to "
+                                   "86400, got '" +
+                                   *value + "'");
+    }
+    return std::chrono::seconds(std::stoul(*value));
+}
+
 int run_restore(const ParsedFlags& flags) {
     return with_module(
         flags, "restore", Access::Changes,
@@ -266,7 +313,7 @@ int run_restore(const ParsedFlags& flags) {
             if (!id) {
                 if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env) id = env;
             }
-            juno::RestoreResult result = juno::restore(context, id);
+            juno::RestoreResult result = juno::restore(context, id, load_wait(flags));
             if (out.json()) {
                 auto& a = out.allocator();
                 out.document().AddMember("restored", snapshot_json(result.restored, a), a);
@@ -380,6 +427,9 @@ int run_upgrade(const ParsedFlags& flags) {
             options.backup_first =
                 connection.config ? connection.config->backup_before_upgrade.value_or(true) : true;
             if (flags.has("no-backup")) options.backup_first = false;
+            options.force = choice(flags, "force", "JUNO_FORCE_UPGRADE");
+            options.skip_pre_upgrade = choice(flags, "skip-pre-upgrade", "JUNO_SKIP_PRE_UPGRADE");
+            options.fresh_install = choice(flags, "fresh-install", "JUNO_FRESH_INSTALL");
             juno::UpgradeResult result = juno::upgrade(context, options);
 
             const char* outcome =
@@ -503,7 +553,10 @@ const std::vector<Command>& commands() {
               {"overwrite", false, "", "replace the oldest backup when full (default)"}}),
          run_backup},
         {"restore", "stop the module, load a backup (the newest by default), start it again",
-         with_connection({{"snapshot", true, "<id>", "the backup to load (hex; default: newest)"}}),
+         with_connection({{"snapshot", true, "<id>", "the backup to load (hex; default: newest)"},
+                          {"load-wait", true, "<seconds>",
+                           "how long to wait while the IC cannot load the backup yet (default "
+                           "900; env JUNO_LOAD_WAIT)"}}),
          run_restore},
         {"upgrade", "install a new module version (backing up first), start it again",
          with_connection(
@@ -512,7 +565,15 @@ const std::vector<Command>& commands() {
               {"no-backup", false, "", "do not back the module up first"},
               {"keep", true, "<n>", "backups to keep, 1 to 10 (default 1)"},
               {"no-overwrite", false, "", "never replace an existing backup"},
-              {"overwrite", false, "", "replace the oldest backup when full (default)"}}),
+              {"overwrite", false, "", "replace the oldest backup when full (default)"},
+              {"force", false, "",
+               "upgrade even if the module runs this Wasm (env JUNO_FORCE_UPGRADE=1)"},
+              {"skip-pre-upgrade", false, "",
+               "do not run the installed module's pre_upgrade, after the backup; what it would "
+               "save is lost (env JUNO_SKIP_PRE_UPGRADE=1)"},
+              {"fresh-install", false, "",
+               "install into a module emptied of its code although it holds backups (env "
+               "JUNO_FRESH_INSTALL=1)"}}),
          run_upgrade},
         {"list", "list the module's backups", with_connection({}), run_list},
         {"delete", "delete one backup, or all of them",

@@ -231,9 +231,9 @@ Bytes Agent::read_state_certificate(const Principal& effective_canister_id,
         response = transport_.post_cbor("/api/v2/canister/" + ecid + "/read_state", body);
     }
     if (response.status != 200) {
-        fail(response.status >= 500 ? ErrorKind::Network : ErrorKind::Rejected,
-             "read_state failed with HTTP " + std::to_string(response.status) + ": " +
-                 text_of(response));
+        throw HttpStatusError(response.status, "read_state failed with HTTP " +
+                                                   std::to_string(response.status) + ": " +
+                                                   text_of(response));
     }
     cbor::Value reply = cbor::decode(response.body);
     return reply.at("certificate").as_bytes("certificate");
@@ -312,9 +312,9 @@ Bytes Agent::update(const Principal& canister_id, const Principal& effective_can
             if (auto bytes = outcome(certificate, call.request_id)) return *bytes;
             return poll(effective_canister_id, call.request_id);
         }
-        fail(response.status >= 500 ? ErrorKind::Network : ErrorKind::Rejected,
-             "the replica refused " + method + " with HTTP " + std::to_string(response.status) +
-                 ": " + text_of(response));
+        throw HttpStatusError(response.status, "the replica refused " + method + " with HTTP " +
+                                                   std::to_string(response.status) + ": " +
+                                                   text_of(response));
     }
 }
 

@@ -1,5 +1,10 @@
 #include "ic/error.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string_view>
+
 namespace ic {
 
 std::string RejectError::describe(std::uint64_t code, const std::string& message,
@@ -10,7 +15,45 @@ std::string RejectError::describe(std::uint64_t code, const std::string& message
     return out;
 }
 
+namespace {
+
+std::string lowercase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+// Phrases of the IC's (and boundary nodes') refusals for lack of permission, lowercased.
+bool says_permission_denied(const std::string& message) {
+    static constexpr std::array<std::string_view, 8> phrases{
+        "only the controllers", "only controllers", "only a controller", "can only be requested by",
+        "is not a controller",  "not authorized",   "unauthorized",      "permission denied"};
+    std::string text = lowercase(message);
+    return std::any_of(phrases.begin(), phrases.end(), [&](std::string_view phrase) {
+        return text.find(phrase) != std::string::npos;
+    });
+}
+
+}  // namespace
+
+bool denies_permission(const Error& error) {
+    if (auto* reject = dynamic_cast<const RejectError*>(&error)) {
+        if (reject->error_code() == "IC0512") return true;
+        // Reject codes 3 (destination invalid), 4 (canister reject) and 5 (canister error) are the
+        // ones a refused caller gets; system errors (1, 2) never mean permission.
+        return reject->reject_code() >= 3 && reject->reject_code() <= 5 &&
+               says_permission_denied(reject->reject_message());
+    }
+    if (auto* http = dynamic_cast<const HttpStatusError*>(&error)) {
+        return http->status() == 401 || http->status() == 403;
+    }
+    return false;
+}
+
 void rethrow_with_message(const Error& error, const std::string& message) {
+    if (auto* http = dynamic_cast<const HttpStatusError*>(&error)) {
+        throw HttpStatusError(http->status(), message);
+    }
     if (auto* reject = dynamic_cast<const RejectError*>(&error)) {
         throw RejectError(reject->reject_code(), reject->reject_message(), reject->error_code(),
                           message);

@@ -56,6 +56,19 @@ private:
     std::string error_code_;
 };
 
+// The replica's HTTP API refused the request before it reached execution (a status other than
+// success; e.g. 403 for a read_state path the sender may not read).
+class HttpStatusError : public Error {
+public:
+    HttpStatusError(long status, const std::string& message)
+        : Error(status >= 500 ? ErrorKind::Network : ErrorKind::Rejected, message),
+          status_(status) {}
+    long status() const { return status_; }
+
+private:
+    long status_;
+};
+
 // The work ended early because of a signal (juno/interrupt.hpp); the exit status is 128 + it.
 class Interrupted : public Error {
 public:
@@ -70,6 +83,12 @@ private:
 [[noreturn]] inline void fail(ErrorKind kind, const std::string& message) {
     throw Error(kind, message);
 }
+
+// Whether `error` says the identity may not do what was asked (it is not a controller, or not
+// allowed to read that path), whatever code carried it: IC0512, another reject whose message says
+// so (the IC answers some reads by non-controllers with IC0406 or a reject code 3), or HTTP 401 or
+// 403. The IC's codes for this have changed over time, so the message is read too.
+bool denies_permission(const Error& error);
 
 // Throws `error` again with `message` in place of its own, keeping its kind and, for a
 // rejection or an interruption, its type and fields.

@@ -22,19 +22,25 @@ c::TypePtr install_mode_type() {
                           {"upgrade", c::t::opt(upgrade_options)}});
 }
 
-c::Value install_mode_value(InstallMode mode, bool keep_wasm_memory) {
+// upgrade = null when no option is set (what every IC version accepts), else the options record.
+c::Value install_mode_value(InstallMode mode, bool keep_wasm_memory, bool skip_pre_upgrade) {
     switch (mode) {
         case InstallMode::Install:
             return c::Value::variant("install");
         case InstallMode::Reinstall:
             return c::Value::variant("reinstall");
         case InstallMode::Upgrade:
-            if (!keep_wasm_memory) return c::Value::variant("upgrade", c::Value::none());
+            if (!keep_wasm_memory && !skip_pre_upgrade) {
+                return c::Value::variant("upgrade", c::Value::none());
+            }
             return c::Value::variant(
                 "upgrade",
                 c::Value::some(c::Value::record(
-                    {{"skip_pre_upgrade", c::Value::none()},
-                     {"wasm_memory_persistence", c::Value::some(c::Value::variant("keep"))}})));
+                    {{"skip_pre_upgrade", skip_pre_upgrade ? c::Value::some(c::Value::boolean(true))
+                                                           : c::Value::none()},
+                     {"wasm_memory_persistence", keep_wasm_memory
+                                                     ? c::Value::some(c::Value::variant("keep"))
+                                                     : c::Value::none()}})));
     }
     fail(ErrorKind::Usage, "unknown install mode");
 }
@@ -126,11 +132,12 @@ Bytes install_code_arg(const InstallCode& args) {
                               {"wasm_module", c::t::blob()},
                               {"arg", c::t::blob()},
                               {"sender_canister_version", c::t::opt(c::t::nat64())}});
-    auto value = c::Value::record({{"mode", install_mode_value(args.mode, args.keep_wasm_memory)},
-                                   {"canister_id", c::Value::principal(args.canister_id)},
-                                   {"wasm_module", blob(args.wasm_module)},
-                                   {"arg", blob(args.arg)},
-                                   {"sender_canister_version", c::Value::none()}});
+    auto value = c::Value::record(
+        {{"mode", install_mode_value(args.mode, args.keep_wasm_memory, args.skip_pre_upgrade)},
+         {"canister_id", c::Value::principal(args.canister_id)},
+         {"wasm_module", blob(args.wasm_module)},
+         {"arg", blob(args.arg)},
+         {"sender_canister_version", c::Value::none()}});
     return c::encode({{type, value}});
 }
 
@@ -151,13 +158,14 @@ Bytes install_chunked_code_arg(const InstallChunkedCode& args) {
                               {"sender_canister_version", c::t::opt(c::t::nat64())}});
     std::vector<c::Value> hashes;
     for (const auto& h : args.chunk_hashes) hashes.push_back(c::Value::record({{"hash", blob(h)}}));
-    auto value = c::Value::record({{"mode", install_mode_value(args.mode, args.keep_wasm_memory)},
-                                   {"target_canister", c::Value::principal(args.target_canister)},
-                                   {"store_canister", c::Value::none()},
-                                   {"chunk_hashes_list", c::Value::vec(std::move(hashes))},
-                                   {"wasm_module_hash", blob(args.wasm_module_hash)},
-                                   {"arg", blob(args.arg)},
-                                   {"sender_canister_version", c::Value::none()}});
+    auto value = c::Value::record(
+        {{"mode", install_mode_value(args.mode, args.keep_wasm_memory, args.skip_pre_upgrade)},
+         {"target_canister", c::Value::principal(args.target_canister)},
+         {"store_canister", c::Value::none()},
+         {"chunk_hashes_list", c::Value::vec(std::move(hashes))},
+         {"wasm_module_hash", blob(args.wasm_module_hash)},
+         {"arg", blob(args.arg)},
+         {"sender_canister_version", c::Value::none()}});
     return c::encode({{type, value}});
 }
 

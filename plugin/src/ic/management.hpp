@@ -44,6 +44,9 @@ struct InstallCode {
     Bytes arg;
     // Upgrade only: keep the Wasm memory (what modules with enhanced orthogonal persistence need).
     bool keep_wasm_memory = false;
+    // Upgrade only: do not run the installed module's pre_upgrade (interface spec PR 135), for a
+    // module whose pre_upgrade traps; what it would have saved is lost.
+    bool skip_pre_upgrade = false;
 };
 
 struct InstallChunkedCode {
@@ -53,6 +56,7 @@ struct InstallChunkedCode {
     Hash wasm_module_hash{};
     Bytes arg;
     bool keep_wasm_memory = false;  // as in InstallCode
+    bool skip_pre_upgrade = false;  // as in InstallCode
 };
 
 // ---- Candid arguments (exposed so that tests compare them with DFINITY's encoder) ----

@@ -156,12 +156,16 @@ BackupResult backup(Context& context, const BackupPolicy& policy) {
     bool snapshot_requested = false;
     try {
         auto found = read_found_state(context);
+        // A module without code has no state to save; the backups it holds (maybe the only copy
+        // of what it held before it was emptied) are kept and counted.
+        auto backups = list_backups(context);
         if (!found.module_hash) {
             result.outcome = BackupResult::Outcome::Skipped;
+            result.count = backups.size();
+            if (auto last = newest(backups)) result.snapshot = *last;
             result.final_state.status = found;
             return result;
         }
-        auto backups = list_backups(context);
         // No work when nothing changed since the newest backup the helper took of this module.
         if (context.state) {
             auto record = load_backup_record(context.state->backup_record());
@@ -215,8 +219,7 @@ BackupResult backup(Context& context, const BackupPolicy& policy) {
         } else if (snapshot_requested && !outcome_known(error)) {
             message += "\n" + state;  // the snapshot step's message says what to check
         } else {
-            message += "\nNo backup was changed. " + state +
-                       " Run the backup again with: " + context.module.command_for("backup");
+            message += "\nNo backup was changed. " + state + run_again(context, "backup", error);
         }
         ic::rethrow_with_message(error, message);
     }

@@ -12,28 +12,20 @@
 
 namespace juno {
 
-ChunkUploadResult upload_chunks(Context& context, ic::ByteView module, unsigned parallelism) {
-    ChunkUploadResult result;
-    std::vector<ic::ByteView> chunks;
-    for (std::size_t offset = 0; offset < module.size(); offset += chunk_size) {
-        chunks.push_back(module.subspan(offset, std::min(chunk_size, module.size() - offset)));
-        result.hashes.push_back(ic::sha256(chunks.back()));
-    }
-    auto stored_list = context.management.stored_chunks(context.module.canister);
-    std::set<ic::Hash> stored(stored_list.begin(), stored_list.end());
-    std::vector<std::size_t> missing;
-    for (std::size_t i = 0; i < chunks.size(); ++i) {
-        if (stored.count(result.hashes[i]) == 0) missing.push_back(i);
-    }
-    result.reused = chunks.size() - missing.size();
-    result.uploaded = missing.size();
-    if (result.reused > 0) {
-        context.progress("the chunk store already holds " + std::to_string(result.reused) + " of " +
-                         std::to_string(chunks.size()) + " chunks; uploading the other " +
-                         std::to_string(missing.size()));
-    }
-    if (missing.empty()) return result;
+namespace {
 
+// The IC refuses a chunk the store has no room for with IC0504 "... Wasm chunk store has already
+// reached its maximum size" (its cap is 100 MiB, ic-protocol.md).
+bool chunk_store_full(const ic::Error& error) {
+    auto* reject = dynamic_cast<const ic::RejectError*>(&error);
+    return reject && reject->reject_message().find("maximum size") != std::string::npos &&
+           reject->reject_message().find("chunk store") != std::string::npos;
+}
+
+// Uploads chunks[i] for each i in `missing`, `parallelism` at a time; rethrows the first failure.
+void upload_missing(Context& context, const std::vector<ic::ByteView>& chunks,
+                    const std::vector<ic::Hash>& hashes, const std::vector<std::size_t>& missing,
+                    unsigned parallelism) {
     std::size_t total_bytes = 0;
     for (auto i : missing) total_bytes += chunks[i].size();
     std::atomic<std::size_t> next{0};
@@ -55,7 +47,7 @@ ChunkUploadResult upload_chunks(Context& context, ic::ByteView module, unsigned 
             try {
                 interrupt::checkpoint();  // a signal ends the upload between chunks
                 ic::Hash hash = management.upload_chunk(context.module.canister, chunks[index]);
-                if (hash != result.hashes[index]) {
+                if (hash != hashes[index]) {
                     throw ic::Error(ic::ErrorKind::Protocol,
                                     "the replica stored chunk " + std::to_string(index + 1) +
                                         " under a different hash than its contents have");
@@ -79,6 +71,61 @@ ChunkUploadResult upload_chunks(Context& context, ic::ByteView module, unsigned 
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker, context.agent.fork());
     for (auto& thread : pool) thread.join();
     if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace
+
+ChunkUploadResult upload_chunks(Context& context, ic::ByteView module, unsigned parallelism) {
+    ChunkUploadResult result;
+    std::vector<ic::ByteView> chunks;
+    for (std::size_t offset = 0; offset < module.size(); offset += chunk_size) {
+        chunks.push_back(module.subspan(offset, std::min(chunk_size, module.size() - offset)));
+        result.hashes.push_back(ic::sha256(chunks.back()));
+    }
+    auto stored_list = context.management.stored_chunks(context.module.canister);
+    std::set<ic::Hash> stored(stored_list.begin(), stored_list.end());
+    std::set<ic::Hash> wanted(result.hashes.begin(), result.hashes.end());
+    // Chunks of another module (an earlier, failed or interrupted upload): they only take room.
+    std::size_t leftovers = 0;
+    for (const auto& hash : stored) leftovers += wanted.count(hash) == 0 ? 1 : 0;
+    std::vector<std::size_t> missing;
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+        if (stored.count(result.hashes[i]) == 0) missing.push_back(i);
+    }
+    result.reused = chunks.size() - missing.size();
+    result.uploaded = missing.size();
+    if (result.reused > 0) {
+        context.progress("the chunk store already holds " + std::to_string(result.reused) + " of " +
+                         std::to_string(chunks.size()) + " chunks; uploading the other " +
+                         std::to_string(missing.size()));
+    }
+    if (missing.empty()) return result;
+    try {
+        upload_missing(context, chunks, result.hashes, missing, parallelism);
+    } catch (const ic::Error& error) {
+        if (!chunk_store_full(error)) throw;
+        if (leftovers == 0) {
+            ic::rethrow_with_message(
+                error, std::string(error.what()) +
+                           "\nThe module's Wasm chunk store is full (the IC holds at most 100 MiB "
+                           "of chunks) and holds nothing but this module's chunks: the module, " +
+                           format_size(module.size()) + ", is larger than it can take.");
+        }
+        // Room is short because of leftovers: clear the store (this run's chunks included, since
+        // clear_chunk_store clears all) and upload the whole module once more.
+        context.progress("the chunk store is full; it holds " + std::to_string(leftovers) +
+                         " chunk(s) of an earlier upload that are not part of this module; "
+                         "clearing it and uploading all " +
+                         std::to_string(chunks.size()) + " chunks");
+        context.enter(Step::ClearChunkStore);
+        context.management.clear_chunk_store(context.module.canister);
+        context.enter(Step::UploadChunks);
+        std::vector<std::size_t> all(chunks.size());
+        for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+        upload_missing(context, chunks, result.hashes, all, parallelism);
+        result.reused = 0;
+        result.uploaded = chunks.size();
+    }
     return result;
 }
 

@@ -90,10 +90,15 @@ CanisterStatus read_found_state(Context& context) {
 }
 
 void fail_untouched(const Context& context, const std::string& command, const ic::Error& error) {
-    ic::rethrow_with_message(
-        error, command + " failed: " + std::string(error.what()) +
-                   "\nNothing was changed: " + context.module.label() +
-                   " was not touched. Run it again with: " + context.module.command_for(command));
+    ic::rethrow_with_message(error, command + " failed: " + std::string(error.what()) +
+                                        "\nNothing was changed: " + context.module.label() +
+                                        " was not touched." + run_again(context, command, error));
+}
+
+std::string run_again(const Context& context, const std::string& command, const ic::Error& error) {
+    // Repeating it cannot help without another identity; the caller's hint says what can.
+    if (ic::denies_permission(error)) return "";
+    return " Run it again with: " + context.module.command_for(command);
 }
 
 bool outcome_known(const ic::Error& error) {

@@ -47,6 +47,10 @@ FinalState with_module_stopped(Context& context,
 
 // For failures before a run changed anything: rethrows `error` as "<command> failed: ...", saying
 // that the module was not touched and how to run the command again.
+// " Run it again with: <command>", or nothing when `error` denies permission (running it again
+// cannot help; the identity hint says what can).
+std::string run_again(const Context& context, const std::string& command, const ic::Error& error);
+
 [[noreturn]] void fail_untouched(const Context& context, const std::string& command,
                                  const ic::Error& error);
 

@@ -113,6 +113,7 @@ void save_upgrade_record(const std::filesystem::path& file, const UpgradeRecord&
     write_optional_hex(w, "previous_module_hash", pending.previous_module_hash);
     w.Key("completed");
     w.Bool(pending.completed);
+    write_optional_hex(w, "install_arg_sha256", pending.install_arg_hash);
     w.EndObject();
     write_file_durably(file, std::string(buffer.GetString(), buffer.GetSize()) + "\n");
 }
@@ -135,6 +136,11 @@ std::optional<UpgradeRecord> load_upgrade_record(const std::filesystem::path& fi
     auto completed = doc->FindMember("completed");
     if (completed == doc->MemberEnd() || !completed->value.IsBool()) return std::nullopt;
     pending.completed = completed->value.GetBool();
+    if (doc->HasMember("install_arg_sha256")) {  // absent from older records
+        auto arg = hex(*doc, "install_arg_sha256");
+        if (!arg) return std::nullopt;
+        pending.install_arg_hash = *arg;
+    }
     return pending;
 }
 

@@ -34,6 +34,9 @@ struct UpgradeRecord {
     ic::Bytes new_module_hash;
     std::optional<ic::Bytes> previous_module_hash;
     bool completed = false;  // the install went through
+    // SHA-256 of the install argument it passed (empty argument included); none in records of
+    // older helpers. Lets an unchanged Wasm with a changed argument be upgraded.
+    std::optional<ic::Bytes> install_arg_hash;
 };
 
 // Each reader returns nothing when there is no record; a record that cannot be read is treated

@@ -1,12 +1,75 @@
 #include "juno/restore.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <thread>
+
 #include "ic/error.hpp"
+#include "juno/interrupt.hpp"
 #include "juno/lifecycle.hpp"
 #include "juno/records.hpp"
 
 namespace juno {
 
-RestoreResult restore(Context& context, const std::optional<std::string>& hex) {
+namespace {
+
+// The IC cannot load a snapshot that was uploaded, or taken from a running module, until the
+// subnet's next checkpoint; it says so with IC0406 "... not currently loadable ... try again
+// later" (ic-protocol.md, snapshot behaviour).
+bool not_yet_loadable(const ic::RejectError& error) {
+    std::string message = error.reject_message();
+    std::transform(message.begin(), message.end(), message.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return message.find("not currently loadable") != std::string::npos ||
+           (error.error_code() == "IC0406" && message.find("try again later") != std::string::npos);
+}
+
+// Sleeps `duration`, ending early (throwing) when a signal arrives.
+void pause_for(std::chrono::milliseconds duration) {
+    auto until = std::chrono::steady_clock::now() + duration;
+    while (std::chrono::steady_clock::now() < until) {
+        interrupt::checkpoint();
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    interrupt::checkpoint();
+}
+
+// Loads `backup`, asking again while the IC answers that it cannot load it yet, for at most
+// `wait`. The module stays stopped meanwhile, so that nothing it does is lost to the load.
+void load_when_loadable(Context& context, const Snapshot& backup, std::chrono::seconds wait) {
+    using namespace std::chrono;
+    auto started = steady_clock::now();
+    milliseconds pause{2000};
+    while (true) {
+        try {
+            context.management.load_canister_snapshot(context.module.canister, backup.id);
+            return;
+        } catch (const ic::RejectError& error) {
+            if (!not_yet_loadable(error)) throw;
+            auto waited = duration_cast<seconds>(steady_clock::now() - started);
+            if (steady_clock::now() + pause > started + wait) {
+                ic::rethrow_with_message(
+                    error, std::string(error.what()) + "\nThe IC still could not load backup " +
+                               backup_id(backup) + " after " + std::to_string(waited.count()) +
+                               " s of waiting (a backup becomes loadable at the subnet's next "
+                               "checkpoint, usually within minutes; wait longer with "
+                               "JUNO_LOAD_WAIT=<seconds>, juno-helper: --load-wait).");
+            }
+            context.progress("the IC cannot load backup " + backup_id(backup) +
+                             " yet (it waits for the subnet's next checkpoint); asking again in " +
+                             std::to_string(pause.count() / 1000) + " s, for at most " +
+                             std::to_string((wait - waited).count()) + " s more");
+            pause_for(pause);
+            pause = std::min(pause * 2, milliseconds(30'000));
+        }
+    }
+}
+
+}  // namespace
+
+RestoreResult restore(Context& context, const std::optional<std::string>& hex,
+                      std::chrono::seconds load_wait) {
     std::vector<Snapshot> backups;
     try {
         read_found_state(context);
@@ -30,7 +93,7 @@ RestoreResult restore(Context& context, const std::optional<std::string>& hex) {
             context.run.snapshot = result.restored.id;
             load_requested = true;
             context.enter(Step::LoadSnapshot);
-            context.management.load_canister_snapshot(context.module.canister, result.restored.id);
+            load_when_loadable(context, result.restored, load_wait);
         });
     } catch (const ModuleLeftStopped& error) {
         throw ModuleLeftStopped(error.kind(), "restore failed: " + std::string(error.what()));

@@ -68,7 +68,8 @@ bool uses_orthogonal_persistence(Context& context) {
 }
 
 void install(Context& context, const WasmFile& wasm, const ic::Bytes& arg, InstallMode mode,
-             bool keep_wasm_memory, const std::optional<ChunkUploadResult>& chunks) {
+             bool keep_wasm_memory, bool skip_pre_upgrade,
+             const std::optional<ChunkUploadResult>& chunks) {
     context.progress(std::string(mode == InstallMode::Install ? "installing" : "upgrading") +
                      " to module " + ic::to_hex(wasm.hash).substr(0, 16) + "...");
     if (chunks) {
@@ -79,6 +80,7 @@ void install(Context& context, const WasmFile& wasm, const ic::Bytes& arg, Insta
         args.wasm_module_hash = wasm.hash;
         args.arg = arg;
         args.keep_wasm_memory = keep_wasm_memory;
+        args.skip_pre_upgrade = skip_pre_upgrade;
         context.management.install_chunked_code(args);
     } else {
         ic::management::InstallCode args;
@@ -87,6 +89,7 @@ void install(Context& context, const WasmFile& wasm, const ic::Bytes& arg, Insta
         args.wasm_module = wasm.bytes;
         args.arg = arg;
         args.keep_wasm_memory = keep_wasm_memory;
+        args.skip_pre_upgrade = skip_pre_upgrade;
         context.management.install_code(args);
     }
 }
@@ -95,6 +98,32 @@ std::string describe_restore_point(const UpgradeResult& result) {
     if (!result.restore_point) return "No backup was taken.";
     return "Restore point: backup " + backup_id(*result.restore_point) + " from " +
            format_time(result.restore_point->taken_at_timestamp) + ".";
+}
+
+// A module that traps during an upgrade: the installed module's pre_upgrade, or the new module's
+// start function or post_upgrade (the IC's message does not always say which).
+bool trapped(const ic::Error& error) {
+    auto* reject = dynamic_cast<const ic::RejectError*>(&error);
+    if (!reject) return false;
+    return reject->error_code() == "IC0502" || reject->error_code() == "IC0503" ||
+           reject->reject_message().find("trapped") != std::string::npos ||
+           reject->reject_message().find("ic0.trap") != std::string::npos;
+}
+
+// What to do about a trap during an upgrade. A trap in the installed module's pre_upgrade cannot
+// be fixed by a new build, so the way out (skip_pre_upgrade) is named with its risk.
+std::string trap_advice(const Context& context, const ic::Error& error) {
+    auto* reject = dynamic_cast<const ic::RejectError*>(&error);
+    bool named = reject && reject->reject_message().find("pre_upgrade") != std::string::npos;
+    return std::string(named ? " The trap is in the installed module's pre_upgrade"
+                             : " If the trap is in the installed module's pre_upgrade (it runs "
+                               "before the new module; otherwise fix the new build's start "
+                               "function or post_upgrade)") +
+           ", no new build can fix it: the upgrade can skip it with JUNO_SKIP_PRE_UPGRADE=1 " +
+           context.module.command_for("upgrade") +
+           " (juno-helper: --skip-pre-upgrade). The risk: whatever that pre_upgrade saves to "
+           "stable memory is not saved, so state held only in the heap is lost; the backup taken "
+           "first is the way back.";
 }
 
 // Clears the chunks this run uploaded; a failure only costs storage, so it is a warning.
@@ -115,6 +144,14 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
     WasmFile wasm = read_wasm(options.wasm);
     ic::Bytes arg;
     if (options.install_arg) arg = read_install_arg(*options.install_arg, max_single_install);
+    ic::Bytes arg_hash = ic::to_bytes(ic::sha256(arg));
+    if (options.skip_pre_upgrade && !options.backup_first) {
+        throw ic::Error(ic::ErrorKind::Usage,
+                        "upgrade refused: skipping pre_upgrade loses what it would have saved, so "
+                        "it is only done after the backup step; run it with the backup step "
+                        "(JUNO_UPGRADE_BACKUP=ON, no --no-backup). Nothing was changed: " +
+                            context.module.label() + " was not touched.");
+    }
 
     UpgradeResult result;
     result.module_hash = wasm.hash;
@@ -140,24 +177,41 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
             context.progress(std::string("warning: ") + error.what());
         }
     };
-    // Once installed, this upgrade is the latest; its restore point is protected (records.hpp).
+    // Once installed, this upgrade is the latest; its restore point (if any) is protected
+    // (records.hpp), and its argument is known for the next run.
     auto record_completed = [&] {
         if (!context.state) return;
         try {
-            if (result.restore_point) {
-                save_upgrade_record(
-                    context.state->upgrade_record(),
-                    {result.restore_point, ic::to_bytes(wasm.hash), status.module_hash, true});
-            } else {
-                forget_record(context.state->upgrade_record());
-            }
+            save_upgrade_record(context.state->upgrade_record(),
+                                {result.restore_point, ic::to_bytes(wasm.hash), status.module_hash,
+                                 true, arg_hash});
         } catch (const ic::Error& error) {
             // The upgrade is done; only the protection of its restore point is not recorded.
             context.progress(std::string("warning: ") + error.what() +
                              "; a later backup may replace this upgrade's restore point");
         }
     };
-    if (status.module_hash && *status.module_hash == ic::to_bytes(wasm.hash)) {
+    const bool same_module = status.module_hash && *status.module_hash == ic::to_bytes(wasm.hash);
+    // The argument of the install that put this module there, when this build's state knows it.
+    std::optional<ic::Bytes> installed_arg;
+    if (same_module && latest && latest->new_module_hash == ic::to_bytes(wasm.hash)) {
+        installed_arg = latest->install_arg_hash;
+    }
+    const bool arg_changed = installed_arg && *installed_arg != arg_hash;
+    if (same_module && options.force) {
+        context.progress("the module already runs this Wasm; upgrading it anyway, as asked");
+    } else if (arg_changed) {
+        context.progress(
+            "the module already runs this Wasm, but the install argument changed "
+            "since it was installed; upgrading to pass the new one");
+    } else if (same_module) {
+        if (options.install_arg && !installed_arg) {
+            context.progress(
+                "note: this build has no record of the argument the module was "
+                "installed with; to pass " +
+                options.install_arg->string() +
+                " anyway, upgrade with JUNO_FORCE_UPGRADE=1 (juno-helper: --force)");
+        }
         result.outcome = UpgradeResult::Outcome::Unchanged;
         result.final_state.status = status;
         // The upgrade that installed this module (maybe interrupted after its install) is
@@ -188,6 +242,30 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
         }
         return result;
     }
+    // A module without code that holds backups was emptied (uninstalled); installing would run
+    // init on an empty state and the next routine backup could replace the only copy of its data.
+    if (!status.module_hash && !options.fresh_install) {
+        std::vector<Snapshot> backups;
+        try {
+            backups = list_backups(context);
+        } catch (const ic::Error& error) {
+            fail_untouched(context, "upgrade", error);
+        }
+        if (!backups.empty()) {
+            const Snapshot& last = *newest(backups);
+            throw ic::Error(
+                ic::ErrorKind::Usage,
+                "upgrade refused: " + context.module.label() + " has no code installed but holds " +
+                    std::to_string(backups.size()) + " backup(s), the newest " + backup_id(last) +
+                    " from " + format_time(last.taken_at_timestamp) +
+                    ": its module was uninstalled. Installing now would start it empty (its "
+                    "init runs on an empty state). Nothing was changed. To bring back the "
+                    "backed-up state, run: " +
+                    context.module.command_for("restore") +
+                    "; to install a fresh module anyway, run: JUNO_FRESH_INSTALL=1 " +
+                    context.module.command_for("upgrade") + " (juno-helper: --fresh-install)");
+        }
+    }
     // An unfinished upgrade whose install did not land (the module still runs another module;
     // a call in flight was waited for when its journal was repaired) protects nothing any more.
     if (latest && !latest->completed) {
@@ -208,6 +286,8 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
         context.progress(
             "the module uses enhanced orthogonal persistence: its Wasm memory is kept");
     }
+    // A fresh install has no pre_upgrade to skip.
+    const bool skip_pre_upgrade = options.skip_pre_upgrade && mode == InstallMode::Upgrade;
 
     bool stopping = false;
     bool install_requested = false;
@@ -228,18 +308,33 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
             if (options.backup_first && mode == InstallMode::Upgrade) {
                 secure_restore_point(context, options, stopped, result);
             }
+            if (skip_pre_upgrade) {
+                // Its state is lost for good unless a backup holds it as of now.
+                if (result.restore_point_source != Source::BackupStep &&
+                    result.restore_point_source != Source::TakenNow) {
+                    throw ic::Error(ic::ErrorKind::Usage,
+                                    "skipping pre_upgrade needs a backup of the module as it is "
+                                    "now, and none could be taken (the newest backup is older and "
+                                    "overwriting is off, or it is a protected restore point). "
+                                    "Delete a backup or allow overwriting, then run it again");
+                }
+                context.progress(
+                    "the installed module's pre_upgrade is skipped, as asked; "
+                    "backup " +
+                    backup_id(*result.restore_point) + " holds its state");
+            }
             interrupt::checkpoint();
             if (context.state) {
-                save_upgrade_record(
-                    context.state->upgrade_record(),
-                    {result.restore_point, ic::to_bytes(wasm.hash), status.module_hash, false});
+                save_upgrade_record(context.state->upgrade_record(),
+                                    {result.restore_point, ic::to_bytes(wasm.hash),
+                                     status.module_hash, false, arg_hash});
             }
             context.run.restore_point = result.restore_point;
             context.run.new_module_hash = ic::to_bytes(wasm.hash);
             install_requested = true;
             context.enter(Step::Install);
             try {
-                install(context, wasm, arg, mode, keep_wasm_memory, chunks);
+                install(context, wasm, arg, mode, keep_wasm_memory, skip_pre_upgrade, chunks);
             } catch (const ic::Error&) {
                 install_call = context.run;  // its request id, before the restart's replaces it
                 throw;
@@ -292,12 +387,14 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
                            " and runs its previous version again: the IC refused the install, and "
                            "an install that fails changes nothing. " +
                            describe_restore_point(result) +
-                           " Fix the cause and run the upgrade again: " +
-                           context.module.command_for("upgrade");
+                           (mode == InstallMode::Upgrade && !skip_pre_upgrade && trapped(error)
+                                ? trap_advice(context, error)
+                                : " Fix the cause and run the upgrade again: " +
+                                      context.module.command_for("upgrade"));
             } else {
-                message += "\nNothing was installed; " + state + ". " +
-                           (result.restore_point ? describe_restore_point(result) + " " : "") +
-                           "Run the upgrade again with: " + context.module.command_for("upgrade");
+                message += "\nNothing was installed; " + state + "." +
+                           (result.restore_point ? " " + describe_restore_point(result) : "") +
+                           run_again(context, "upgrade", error);
             }
         }
         ic::rethrow_with_message(error, "upgrade failed: " + message);

@@ -17,6 +17,16 @@ struct UpgradeOptions {
     // state the module had when the upgrade stopped it.
     bool backup_first = true;
     BackupPolicy backup_policy;
+    // Upgrade even when the module already runs this Wasm (to pass a new argument, or to run its
+    // post_upgrade again).
+    bool force = false;
+    // Do not run the installed module's pre_upgrade: for a module whose pre_upgrade traps, which
+    // no new build can fix. What it would have saved to stable memory is lost, so it needs the
+    // backup step. A per-run choice, never a setting.
+    bool skip_pre_upgrade = false;
+    // Install into a module that has no code but holds backups (its state was emptied): without
+    // this the upgrade refuses, since installing runs init on an empty state.
+    bool fresh_install = false;
 };
 
 struct UpgradeResult {

@@ -205,16 +205,19 @@ function runQuery(canister, code, { method, arg, caller, subnetId, mode }) {
 }
 
 // install_code's execution part. `kind` is install, reinstall or upgrade;
-// `keepHeap` is an upgrade with wasm_memory_persistence = keep. Runs
-// pre_upgrade (old module), then the new module's start function and
+// `keepHeap` is an upgrade with wasm_memory_persistence = keep;
+// `skipPreUpgrade` one with skip_pre_upgrade = opt true. Runs pre_upgrade (old
+// module, unless skipped), then the new module's start function and
 // canister_init or canister_post_upgrade. A trap in any of them rejects and
 // leaves module, memories, globals and certified data as they were.
-export function installCode(canister, { kind, module, arg, caller, subnetId, keepHeap = false }) {
+export function installCode(canister, { kind, module, arg, caller, subnetId, keepHeap = false, skipPreUpgrade = false }) {
   const code = compile(canister.id, module);
   const upgrading = kind === 'upgrade';
   const shared = newSharedState(canister, { stable: upgrading ? canister.stable : new Uint8Array(0) });
 
-  if (upgrading && runnable(canister)?.exports.has('canister_pre_upgrade')) {
+  if (upgrading && skipPreUpgrade) {
+    live.delete(canister); // the stored heap is what the new module starts from
+  } else if (upgrading && runnable(canister)?.exports.has('canister_pre_upgrade')) {
     const old = liveInstance(canister);
     const ctx = new MessageContext({ mode: 'pre_upgrade', canister, caller, subnetId, shared });
     try {

@@ -16,6 +16,8 @@ export class Faults {
     // stop_canister leaves the canister `stopping` for this long and answers IC0206 meanwhile, as
     // the IC does while a canister finishes its open calls.
     this.stop_delay_ms = 0;
+    // The Wasm chunk store's capacity in bytes (0: the IC's 100 MiB), so tests can fill it.
+    this.chunk_store_capacity = 0;
     // Faults aimed at one method's calls (/call, any version): see setMethodFaults.
     this.method = [];
     this.paused = []; // the calls held by a `pause` now: [{ method, when, since }]
@@ -25,7 +27,9 @@ export class Faults {
   // the call executes, `after` once it has executed (its effect is in the state):
   //   pause: hold the request `ms` ms (default 3000), shown in `paused` meanwhile;
   //   drop:  close the connection without an answer (the answer is lost);
-  //   error: answer HTTP `status` (default 503) instead (before only: the call does not execute).
+  //   error: answer HTTP `status` (default 503) instead (before only: the call does not execute);
+  //   reject: answer a rejection with IC error `code` (e.g. 406 for IC0406; its first digit is the
+  //           reject code) and `message`, as the IC does for a call it refuses (before only).
   // `skip`: how many matching calls pass untouched first; `count`: how many calls the rule then
   // acts on (-1: until reset); a retried call counts again.
   setMethodFaults(rules) {
@@ -34,9 +38,13 @@ export class Faults {
       const { method, when = 'before', action, count = 1, skip = 0, ms = 3000, status = 503 } = rule;
       if (typeof method !== 'string' || !method) throw new Error('a method fault needs a method');
       if (!['before', 'after'].includes(when)) throw new Error('when must be before or after');
-      if (!['pause', 'drop', 'error'].includes(action)) throw new Error('action must be pause, drop or error');
-      if (action === 'error' && when !== 'before') throw new Error('an error fault acts before the call');
-      return { method, when, action, count: Number(count), skip: Number(skip), ms: Number(ms), status: Number(status) };
+      if (!['pause', 'drop', 'error', 'reject'].includes(action)) throw new Error('action must be pause, drop, error or reject');
+      if ((action === 'error' || action === 'reject') && when !== 'before') throw new Error(`an ${action} fault acts before the call`);
+      const { code = 406, message = `injected rejection of ${method} (local replica)` } = rule;
+      if (action === 'reject' && !(Number.isInteger(Number(code)) && code >= 100 && code <= 699)) {
+        throw new Error('a reject fault needs an IC error code from 100 to 699');
+      }
+      return { method, when, action, count: Number(count), skip: Number(skip), ms: Number(ms), status: Number(status), code: Number(code), message: String(message) };
     });
   }
 
@@ -83,7 +91,7 @@ export class Faults {
   }
 
   toJSON() {
-    const { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api, stop_delay_ms, method, paused } = this;
-    return { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api, stop_delay_ms, method, paused };
+    const { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api, stop_delay_ms, chunk_store_capacity, method, paused } = this;
+    return { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api, stop_delay_ms, chunk_store_capacity, method, paused };
   }
 }

@@ -66,7 +66,7 @@ export function createReplicaServer(replica) {
 
   // Acts on a method fault (faults.mjs) for this call, if one applies; true when the request has
   // been answered (or dropped) by it.
-  async function methodFault(method, when, req, res) {
+  async function methodFault(method, when, req, res, sync) {
     const rule = method && faults.takeMethodFault(method, when);
     if (!rule) return false;
     if (rule.action === 'pause') {
@@ -78,6 +78,11 @@ export function createReplicaServer(replica) {
     }
     if (rule.action === 'drop') {
       req.socket.destroy();
+      return true;
+    }
+    if (rule.action === 'reject') {
+      const fields = { reject_code: Math.floor(rule.code / 100), reject_message: rule.message, error_code: `IC${String(rule.code).padStart(4, '0')}` };
+      sendCbor(res, 200, sync ? { status: 'non_replicated_rejection', ...fields } : fields);
       return true;
     }
     sendText(res, rule.status, `injected fault before ${method} (local replica)`);
@@ -130,9 +135,9 @@ export function createReplicaServer(replica) {
     } else {
       const sync = version !== 'v2';
       const method = methodOf(body);
-      if (await methodFault(method, 'before', req, res)) return;
+      if (await methodFault(method, 'before', req, res, sync)) return;
       const outcome = replica.call(ecid, body, { sync, version });
-      if (await methodFault(method, 'after', req, res)) return;
+      if (await methodFault(method, 'after', req, res, sync)) return;
       if (outcome.kind === 'accepted') send(res, 202, null);
       else if (outcome.kind === 'replied') sendCbor(res, 200, { status: 'replied', certificate: outcome.certificate });
       else {

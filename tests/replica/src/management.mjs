@@ -173,11 +173,14 @@ function installModule(canister, { mode, module, arg, sender }, context) {
     throw reject(E.CanisterNonEmpty, `Canister ${id} cannot be installed because the canister is not empty. Try installing with mode='reinstall' instead.`);
   }
   let keepHeap = false;
+  let skipPreUpgrade = false;
   if (kind === 'upgrade') {
     if (!canister.module) {
       throw reject(E.CanisterWasmModuleNotFound, `Error from Canister ${id}: Attempted to upgrade a canister that has no Wasm module installed.`);
     }
     const options = mode.upgrade[0];
+    // skip_pre_upgrade = opt true: the installed module's pre_upgrade is not run (interface spec).
+    skipPreUpgrade = options?.skip_pre_upgrade?.[0] === true;
     const persistence = options?.wasm_memory_persistence?.[0];
     keepHeap = persistence !== undefined && 'keep' in persistence;
     const newEop = metadataSections(wasm).has(EOP);
@@ -189,7 +192,7 @@ function installModule(canister, { mode, module, arg, sender }, context) {
     }
   }
   // Runs pre_upgrade / start / init or post_upgrade; a trap rejects and changes nothing.
-  installCode(canister, { kind, module, arg: Uint8Array.from(arg ?? []), caller: sender, keepHeap, subnetId: context.subnetId });
+  installCode(canister, { kind, module, arg: Uint8Array.from(arg ?? []), caller: sender, keepHeap, skipPreUpgrade, subnetId: context.subnetId });
   canister.version += 1n;
 }
 
@@ -298,11 +301,12 @@ const handlers = {
     subnet.canisters.delete(toHex(canister.id));
   },
 
-  upload_chunk(subnet, sender, args) {
+  upload_chunk(subnet, sender, args, context) {
     const canister = canisterOf(subnet, sender, args.canister_id);
     validateChunk(args.chunk);
     const hash = sha256(args.chunk);
-    if (!canister.chunks.has(toHex(hash)) && chunkStoreSize(canister) + args.chunk.length > MAX_CHUNK_STORE) {
+    const capacity = context.faults?.chunk_store_capacity || MAX_CHUNK_STORE;
+    if (!canister.chunks.has(toHex(hash)) && chunkStoreSize(canister) + args.chunk.length > capacity) {
       throw reject(E.CanisterContractViolation, `Error from Wasm chunk store: Wasm chunk store has already reached its maximum size.`);
     }
     canister.chunks.set(toHex(hash), Uint8Array.from(args.chunk));

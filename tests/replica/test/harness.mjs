@@ -126,6 +126,9 @@ export class IcpCli {
 
 export const agentFor = (url, identity) => HttpAgent.create({ host: url, identity, shouldFetchRootKey: true });
 
+// DFINITY's own client of the management canister, acting as `identity` (an @icp-sdk/core identity).
+export const managementFor = async (url, identity) => IcManagementCanister.create({ agent: await agentFor(url, identity) });
+
 export const nowExpiry = (offsetMs = 3 * 60_000) => BigInt(Date.now() + offsetMs) * 1_000_000n;
 
 // A signed call envelope built by hand, so tests can break one thing at a time.
