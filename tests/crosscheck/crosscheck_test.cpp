@@ -152,12 +152,22 @@ mgmt::InstallMode install_mode(const Json& input) {
 
 bool has_upgrade_options(const Json& input) { return !input["upgrade_options"].IsNull(); }
 
-// The one set of upgrade options the helper sends: keep the Wasm memory, nothing else.
-bool keeps_wasm_memory_only(const Json& input) {
-    if (!has_upgrade_options(input)) return false;
+// The upgrade options the helper sends: keep the Wasm memory, skip pre_upgrade, or both (each
+// `opt` unset when not chosen; upgrade = null when neither). Nothing when a vector's options are
+// ones the helper never sends (skip_pre_upgrade = opt false, persistence replace).
+struct HelperUpgradeOptions {
+    bool keep_wasm_memory = false;
+    bool skip_pre_upgrade = false;
+};
+std::optional<HelperUpgradeOptions> helper_options(const Json& input) {
+    if (!has_upgrade_options(input)) return HelperUpgradeOptions{};
     const Json& options = input["upgrade_options"];
-    return options["skip_pre_upgrade"].IsNull() && options["wasm_memory_persistence"].IsString() &&
-           std::string(options["wasm_memory_persistence"].GetString()) == "keep";
+    const Json& skip = options["skip_pre_upgrade"];
+    const Json& persistence = options["wasm_memory_persistence"];
+    if (!skip.IsNull() && !skip.GetBool()) return std::nullopt;
+    if (!persistence.IsNull() && std::string(persistence.GetString()) != "keep") return std::nullopt;
+    if (skip.IsNull() && persistence.IsNull()) return std::nullopt;
+    return HelperUpgradeOptions{!persistence.IsNull(), !skip.IsNull()};
 }
 
 // The helper's InstallCode cannot express upgrade options (skip_pre_upgrade,
@@ -230,16 +240,19 @@ TEST(CandidArguments, InstallCode) {
     const auto all = candid_vectors("install_code");
     std::size_t with_options = 0;
     std::size_t keeps = 0;
+    std::size_t skips = 0;
     for (std::size_t i = 0; i < all.size(); ++i) {
         const Json& in = (*all[i])["input"];
-        if (!has_upgrade_options(in) || keeps_wasm_memory_only(in)) {
+        if (auto options = helper_options(in)) {
             mgmt::InstallCode args;
             args.mode = install_mode(in);
             args.canister_id = principal(in["canister_id"]);
             args.wasm_module = hex(in["wasm_module"]);
             args.arg = hex(in["arg"]);
-            args.keep_wasm_memory = keeps_wasm_memory_only(in);
+            args.keep_wasm_memory = options->keep_wasm_memory;
+            args.skip_pre_upgrade = options->skip_pre_upgrade;
             keeps += args.keep_wasm_memory ? 1 : 0;
+            skips += args.skip_pre_upgrade ? 1 : 0;
             expect_same_bytes(*all[i], i, mgmt::install_code_arg(args));
             continue;
         }
@@ -259,6 +272,7 @@ TEST(CandidArguments, InstallCode) {
     }
     EXPECT_GT(with_options, 0u);
     EXPECT_GT(keeps, 0u) << "no vector of the helper's keep-memory upgrade";
+    EXPECT_GT(skips, 0u) << "no vector of the helper's skip_pre_upgrade upgrade";
     EXPECT_GT(all.size() - with_options, 0u);
     count_checked("install_code_args", all.size());
 }
@@ -285,19 +299,22 @@ TEST(CandidArguments, InstallChunkedCode) {
     const auto all = candid_vectors("install_chunked_code");
     std::size_t with_options = 0;
     std::size_t keeps = 0;
+    std::size_t skips = 0;
     for (std::size_t i = 0; i < all.size(); ++i) {
         const Json& in = (*all[i])["input"];
         std::vector<ic::Hash> hashes;
         for (const auto& h : in["chunk_hashes"].GetArray()) hashes.push_back(hash32(h));
-        if (!has_upgrade_options(in) || keeps_wasm_memory_only(in)) {
+        if (auto options = helper_options(in)) {
             mgmt::InstallChunkedCode args;
             args.mode = install_mode(in);
             args.target_canister = principal(in["target_canister"]);
             args.chunk_hashes = hashes;
             args.wasm_module_hash = hash32(in["wasm_module_hash"]);
             args.arg = hex(in["arg"]);
-            args.keep_wasm_memory = keeps_wasm_memory_only(in);
+            args.keep_wasm_memory = options->keep_wasm_memory;
+            args.skip_pre_upgrade = options->skip_pre_upgrade;
             keeps += args.keep_wasm_memory ? 1 : 0;
+            skips += args.skip_pre_upgrade ? 1 : 0;
             expect_same_bytes(*all[i], i, mgmt::install_chunked_code_arg(args));
             continue;
         }
@@ -326,6 +343,7 @@ TEST(CandidArguments, InstallChunkedCode) {
     }
     EXPECT_GT(with_options, 0u);
     EXPECT_GT(keeps, 0u) << "no vector of the helper's keep-memory upgrade";
+    EXPECT_GT(skips, 0u) << "no vector of the helper's skip_pre_upgrade upgrade";
     EXPECT_GT(all.size() - with_options, 0u);
     count_checked("install_chunked_code_args", all.size());
 }

@@ -178,9 +178,22 @@ const KEEP_WASM_MEMORY = {
   idl: { upgrade: [{ skip_pre_upgrade: [], wasm_memory_persistence: [{ keep: null }] }] },
 };
 
-// The first vector of each kind is the helper's keep-memory upgrade, so that it is always checked.
+// What the helper sends to skip a trapping pre_upgrade (with keep for a module that needs it).
+const SKIP_PRE_UPGRADE = {
+  input: { mode: 'upgrade', upgrade_options: { skip_pre_upgrade: true, wasm_memory_persistence: null } },
+  idl: { upgrade: [{ skip_pre_upgrade: [true], wasm_memory_persistence: [] }] },
+};
+const SKIP_AND_KEEP = {
+  input: { mode: 'upgrade', upgrade_options: { skip_pre_upgrade: true, wasm_memory_persistence: 'keep' } },
+  idl: { upgrade: [{ skip_pre_upgrade: [true], wasm_memory_persistence: [{ keep: null }] }] },
+};
+
+// The first vectors of each kind are the helper's own upgrade options, so that they are always
+// checked.
 function installMode(rng, index) {
   if (index === 0) return KEEP_WASM_MEMORY;
+  if (index === 1) return SKIP_PRE_UPGRADE;
+  if (index === 2) return SKIP_AND_KEEP;
   const mode = rng.pick(['install', 'reinstall', 'upgrade', 'upgrade', 'upgrade']);
   if (mode !== 'upgrade') {
     return { input: { mode, upgrade_options: NO_UPGRADE_OPTIONS }, idl: { [mode]: null } };

@@ -215,7 +215,8 @@ test('a trapping pre_upgrade: the error names the way out, which works only afte
   assert.notEqual(r.code, 0, r.output);
   assert.match(r.output, /Canister trapped: unreachable/);
   assert.match(r.output, /runs its previous version again/);
-  assert.match(r.output, /no new build can fix it: the upgrade can skip it with JUNO_SKIP_PRE_UPGRADE=1 cmake --build \S+ --target juno_upgrade_satellite/);
+  assert.match(r.output, /fix the build and run the upgrade again: cmake --build \S+ --target juno_upgrade_satellite/);
+  assert.match(r.output, /no new build can fix it; the upgrade can skip it with: JUNO_SKIP_PRE_UPGRADE=1 cmake --build \S+ --target juno_upgrade_satellite/);
   assert.match(r.output, /state held only in the heap is lost/);
   let s = await fx.state();
   assert.equal(s.module_hash, sha256hex(stuck));

@@ -110,20 +110,28 @@ bool trapped(const ic::Error& error) {
            reject->reject_message().find("ic0.trap") != std::string::npos;
 }
 
-// What to do about a trap during an upgrade. A trap in the installed module's pre_upgrade cannot
-// be fixed by a new build, so the way out (skip_pre_upgrade) is named with its risk.
+// What to do about a trap during an upgrade. A trap in the new module is fixed by a new build; one
+// in the installed module's pre_upgrade cannot be, so its way out (skip_pre_upgrade) is named with
+// its risk.
 std::string trap_advice(const Context& context, const ic::Error& error) {
     auto* reject = dynamic_cast<const ic::RejectError*>(&error);
-    bool named = reject && reject->reject_message().find("pre_upgrade") != std::string::npos;
-    return std::string(named ? " The trap is in the installed module's pre_upgrade"
-                             : " If the trap is in the installed module's pre_upgrade (it runs "
-                               "before the new module; otherwise fix the new build's start "
-                               "function or post_upgrade)") +
-           ", no new build can fix it: the upgrade can skip it with JUNO_SKIP_PRE_UPGRADE=1 " +
+    bool in_pre_upgrade =
+        reject && reject->reject_message().find("pre_upgrade") != std::string::npos;
+    std::string skip = "JUNO_SKIP_PRE_UPGRADE=1 " + context.module.command_for("upgrade") +
+                       " (juno-helper: --skip-pre-upgrade). The risk: whatever that pre_upgrade "
+                       "saves to stable memory is not saved, so state held only in the heap is "
+                       "lost; the backup taken first is the way back.";
+    if (in_pre_upgrade) {
+        return " The trap is in the installed module's pre_upgrade: no new build can fix it. The "
+               "upgrade can skip it with: " +
+               skip;
+    }
+    return " If the trap is in the new module (its start function or post_upgrade), fix the build "
+           "and run the upgrade again: " +
            context.module.command_for("upgrade") +
-           " (juno-helper: --skip-pre-upgrade). The risk: whatever that pre_upgrade saves to "
-           "stable memory is not saved, so state held only in the heap is lost; the backup taken "
-           "first is the way back.";
+           ". If it is in the installed module's pre_upgrade, which runs first, no new build can "
+           "fix it; the upgrade can skip it with: " +
+           skip;
 }
 
 // Clears the chunks this run uploaded; a failure only costs storage, so it is a warning.
