@@ -37,6 +37,9 @@ Cache options
 ``JUNO_MODE`` (``production``)
   Juno's ``--mode``: which of ``<kind>.ids`` to use, and the ``mode`` a function config
   (``defineConfig(({mode}) => ...)``) is called with.
+``JUNO_PROFILE``
+  Juno's ``--profile``. A ``KIND mission_control`` module without ``CANISTER_ID`` takes the id
+  that ``juno login`` saved for ``JUNO_MODE`` and this profile, when that store is not encrypted.
 ``JUNO_NODE``
   The Node.js that evaluates a TypeScript or JavaScript config (default: ``node`` on ``PATH``,
   searched only when such a config is read). It uses the project's own
@@ -53,6 +56,7 @@ include_guard(GLOBAL)
 include(${CMAKE_CURRENT_LIST_DIR}/_JunoPrincipal.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/_JunoConfigFile.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/_JunoIdentity.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/_JunoCliStore.cmake)
 
 # Functions run in their caller's scope, so where the template lives is kept globally.
 if(EXISTS "${CMAKE_CURRENT_LIST_DIR}/../templates/module.json.in")
@@ -74,6 +78,7 @@ set_property(CACHE JUNO_IDENTITY PROPERTY TYPE STRING)
 set(JUNO_CONFIG "" CACHE FILEPATH
     "Juno config (juno.config.ts/.js/.mjs/.cjs/juno.json/juno.config.json) or its folder")
 set(JUNO_MODE production CACHE STRING "Juno's --mode: which ids of the Juno config to use")
+set(JUNO_PROFILE "" CACHE STRING "Juno's --profile whose login holds Mission Control's id")
 set(JUNO_HELPER_EXECUTABLE "" CACHE FILEPATH "A prebuilt juno-helper to use instead of building one")
 
 # Finds or imports the helper as Juno::helper.
@@ -151,7 +156,8 @@ endfunction()
   ``CANISTER_ID``
     The module's principal. Without it, the id Juno's CLI would use is taken from the Juno config
     (see ``JUNO_CONFIG``): ``<kind>.ids.<JUNO_MODE>``, else ``<kind>.id``, else the deprecated
-    ``satellite.satelliteId``.
+    ``satellite.satelliteId``; for ``mission_control``, from Juno's CLI login (see
+    ``JUNO_PROFILE``).
   ``WASM``
     The Wasm (or gzipped Wasm) that ``juno_upgrade_<name>`` installs. Generator expressions such
     as ``$<TARGET_FILE:tgt>`` work.
@@ -204,6 +210,9 @@ function(juno_add_module name)
     _juno_config_file(config_file)
     _juno_id_from_config("${config_file}" ${arg_KIND} "${JUNO_MODE}" canister_id)
     set(id_source "${config_file}, mode ${JUNO_MODE}")
+  elseif(canister_id STREQUAL "" AND arg_KIND STREQUAL "mission_control")
+    _juno_mission_control_id(${name} "${JUNO_MODE}" "${JUNO_PROFILE}" canister_id id_source)
+    string(APPEND id_source ", mode ${JUNO_MODE}")
   endif()
   if(canister_id STREQUAL "")
     if(arg_KIND MATCHES "^(satellite|orbiter)$" AND config_file)

@@ -100,7 +100,7 @@ endfunction()
 # _juno_evaluate_config(<file> <mode> <out_var>): the config a .ts/.js/.mjs/.cjs file exports,
 # resolved for <mode>, as JSON.
 function(_juno_evaluate_config file mode out_var)
-  set(fixes
+  string(CONCAT fixes
     "Install Node.js 22.6 or newer (it reads TypeScript itself) and set JUNO_NODE to it if it is "
     "not on PATH; or add Juno's loader to the project: npm i -D @junobuild/config-loader "
     "@junobuild/config @babel/core @babel/preset-typescript @babel/plugin-transform-modules-commonjs; "
