@@ -13,7 +13,7 @@
 // Exit codes: 0 printed; 1 the config itself failed (its error on stderr); 3 a TypeScript config
 // that nothing here can read (no config-loader, and this Node.js cannot strip types).
 import { realpathSync } from 'node:fs';
-import { createRequire, register } from 'node:module';
+import * as nodeModule from 'node:module';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -33,7 +33,7 @@ const applyEnv = (userConfig) => (typeof userConfig === 'function' ? userConfig(
 // Juno's loader finds its file by name from the working directory, so it is used only when it
 // would read the very file CMake chose (a JUNO_CONFIG of another name is imported directly).
 const withConfigLoader = async () => {
-  const projectRequire = createRequire(join(configDir, 'package.json'));
+  const projectRequire = nodeModule.createRequire(join(configDir, 'package.json'));
   let loaderPath;
   try {
     loaderPath = projectRequire.resolve('@junobuild/config-loader');
@@ -66,8 +66,11 @@ const shimJunoConfig = () => {
     if (specifier === '@junobuild/config') return { url: ${JSON.stringify(shimUrl)}, shortCircuit: true };
     return next(specifier, context);
   }`;
-  register(`data:text/javascript,${encodeURIComponent(hooks)}`);
-  const Module = createRequire(import.meta.url)('node:module');
+  // Module hooks came in Node.js 20.6; before, an ESM config needs @junobuild/config installed.
+  if (typeof nodeModule.register === 'function') {
+    nodeModule.register(`data:text/javascript,${encodeURIComponent(hooks)}`);
+  }
+  const Module = nodeModule.default;
   const originalLoad = Module._load;
   Module._load = function (request, ...rest) {
     if (request === '@junobuild/config') {

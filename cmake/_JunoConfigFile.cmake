@@ -16,9 +16,11 @@ set(_JUNO_CONFIG_NAMES juno.config.ts juno.config.js juno.config.mjs juno.config
 # top-level source directory). Every candidate is a configure dependency, so adding, editing or
 # removing one re-runs CMake.
 function(_juno_config_file out_var)
-  get_property(done GLOBAL PROPERTY _JUNO_CONFIG_FILE SET)
+  # Found (and warned about) once per configure and JUNO_CONFIG value.
+  string(MD5 key "${JUNO_CONFIG}")
+  get_property(done GLOBAL PROPERTY _JUNO_CONFIG_FILE_${key} SET)
   if(done)
-    get_property(file GLOBAL PROPERTY _JUNO_CONFIG_FILE)
+    get_property(file GLOBAL PROPERTY _JUNO_CONFIG_FILE_${key})
     set(${out_var} "${file}" PARENT_SCOPE)
     return()
   endif()
@@ -80,7 +82,7 @@ function(_juno_config_file out_var)
   if(file)
     set_property(DIRECTORY "${CMAKE_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${file}")
   endif()
-  set_property(GLOBAL PROPERTY _JUNO_CONFIG_FILE "${file}")
+  set_property(GLOBAL PROPERTY _JUNO_CONFIG_FILE_${key} "${file}")
   set(${out_var} "${file}" PARENT_SCOPE)
 endfunction()
 
@@ -113,6 +115,11 @@ function(_juno_evaluate_config file mode out_var)
     message(FATAL_ERROR
       "juno_add_module: ${file} is code, which CMake reads by running it with Node.js, and no "
       "Node.js was found (JUNO_NODE). ${fixes}")
+  elseif(NOT EXISTS "${JUNO_NODE}")
+    message(FATAL_ERROR
+      "juno_add_module: JUNO_NODE is '${JUNO_NODE}', which does not exist, so ${file} cannot be "
+      "read. Point JUNO_NODE at a Node.js (22.6 or newer reads TypeScript), or clear it to use "
+      "node on PATH.")
   endif()
   _juno_config_node_flags("${JUNO_NODE}" flags)
   get_filename_component(dir "${file}" DIRECTORY)
