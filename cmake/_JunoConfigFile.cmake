@@ -7,9 +7,9 @@
 # <section>.ids.<mode>, else <section>.id, else the deprecated satellite.satelliteId.
 include_guard(GLOBAL)
 
-set(_JUNO_CONFIG_EVAL_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/_JunoConfigEval.mjs")
-set(_JUNO_CONFIG_NAMES juno.config.ts juno.config.js juno.config.mjs juno.config.cjs juno.json
-                       juno.config.json)
+# Functions run in their caller's directory scope (add_subdirectory users), so where the script
+# lives is kept globally.
+set_property(GLOBAL PROPERTY _JUNO_CONFIG_EVAL_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/_JunoConfigEval.mjs")
 
 # _juno_config_file(<out_var>): the config file juno_add_module reads ids from, or "" when there
 # is none. JUNO_CONFIG may name a file (used as named) or a folder to look in (default: the
@@ -43,15 +43,17 @@ function(_juno_config_file out_var)
     endif()
   endif()
 
+  # Juno's CLI's order.
+  set(names juno.config.ts juno.config.js juno.config.mjs juno.config.cjs juno.json juno.config.json)
   set(patterns "")
-  foreach(candidate IN LISTS _JUNO_CONFIG_NAMES)
+  foreach(candidate IN LISTS names)
     list(APPEND patterns "${dir}/${candidate}")
   endforeach()
   # Literal names, not wildcards: the glob is re-checked at every build, so creating or deleting a
   # config re-runs CMake without reacting to unrelated files.
   file(GLOB unused CONFIGURE_DEPENDS ${patterns})
   set(present "")
-  foreach(candidate IN LISTS _JUNO_CONFIG_NAMES)
+  foreach(candidate IN LISTS names)
     if(EXISTS "${dir}/${candidate}" AND NOT IS_DIRECTORY "${dir}/${candidate}")
       list(APPEND present "${dir}/${candidate}")
     endif()
@@ -123,8 +125,9 @@ function(_juno_evaluate_config file mode out_var)
   endif()
   _juno_config_node_flags("${JUNO_NODE}" flags)
   get_filename_component(dir "${file}" DIRECTORY)
+  get_property(script GLOBAL PROPERTY _JUNO_CONFIG_EVAL_SCRIPT)
   execute_process(
-    COMMAND "${JUNO_NODE}" ${flags} "${_JUNO_CONFIG_EVAL_SCRIPT}" "${file}" "${mode}"
+    COMMAND "${JUNO_NODE}" ${flags} "${script}" "${file}" "${mode}"
     WORKING_DIRECTORY "${dir}"
     RESULT_VARIABLE result OUTPUT_VARIABLE json ERROR_VARIABLE problem TIMEOUT 120)
   string(STRIP "${problem}" problem)
