@@ -232,8 +232,8 @@ function(juno_add_module name)
   _juno_principal_problem("${canister_id}" problem)
   if(problem)
     message(FATAL_ERROR
-      "juno_add_module(${name}): '${canister_id}' is not a valid canister id: ${problem}. Copy the "
-      "id again from the Juno Console or juno.config.json.")
+      "juno_add_module(${name}): '${canister_id}' is not a valid canister id: ${problem}. It "
+      "came from ${id_source}; copy the id again from the Juno Console into it.")
   endif()
   string(TOLOWER "${canister_id}" canister_id)
 
