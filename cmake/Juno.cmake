@@ -246,6 +246,8 @@ function(juno_add_module name)
       "juno_add_module(${name}): network '${network}' is not ic, local or an http(s):// URL.")
   endif()
   if(DEFINED arg_IDENTITY)
+    # A key in the cache is removed even when this module does not use it.
+    _juno_refuse_key_material(${name} "${JUNO_IDENTITY}" "${CMAKE_SOURCE_DIR}" JUNO_IDENTITY)
     _juno_identity(${name} "${arg_IDENTITY}" "${CMAKE_CURRENT_SOURCE_DIR}" IDENTITY identity)
   else()
     _juno_identity(${name} "${JUNO_IDENTITY}" "${CMAKE_SOURCE_DIR}" JUNO_IDENTITY identity)

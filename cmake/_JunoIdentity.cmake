@@ -2,16 +2,13 @@
 # identity that the helper looks up in icp's and dfx's identity stores (e.g. `default`).
 include_guard(GLOBAL)
 
-# _juno_identity(<module> <value> <base_dir> <origin> <out_var>): <value> as the module config
-# stores it. <origin> says where the value came from (`JUNO_IDENTITY` or `IDENTITY`) for errors;
-# a JUNO_IDENTITY that holds key material is also emptied in the cache, so it does not stay there.
-function(_juno_identity module value base_dir origin out_var)
-  set(${out_var} "" PARENT_SCOPE)
-  if(value STREQUAL "")
-    return()
-  endif()
-  # A pasted key instead of a file name: refused, never echoed. Identity names and paths never
-  # hold a PEM header; a long run of base64 (or hex) characters that is no existing file is a key.
+# _juno_refuse_key_material(<module> <value> <base_dir> <origin>): a FATAL_ERROR when <value>
+# is a pasted key instead of a file's path or an identity's name; the key is never echoed.
+# <origin> says where the value came from (`JUNO_IDENTITY` or `IDENTITY`); a JUNO_IDENTITY that
+# holds key material is also emptied in the cache, so that it does not stay there.
+function(_juno_refuse_key_material module value base_dir origin)
+  # Identity names and paths never hold a PEM header; a long run of base64 (or hex) characters
+  # that is no existing file is a key.
   string(LENGTH "${value}" length)
   get_filename_component(path "${value}" ABSOLUTE BASE_DIR "${base_dir}")
   if(value MATCHES "-----BEGIN" OR value MATCHES "PRIVATE KEY" OR
@@ -28,6 +25,17 @@ function(_juno_identity module value base_dir origin out_var)
       "source tree and set ${origin} to that file's path, or to an identity name such as "
       "`default` (icp identity list, dfx identity list).")
   endif()
+endfunction()
+
+# _juno_identity(<module> <value> <base_dir> <origin> <out_var>): <value> as the module config
+# stores it: an absolute path, or a name.
+function(_juno_identity module value base_dir origin out_var)
+  set(${out_var} "" PARENT_SCOPE)
+  if(value STREQUAL "")
+    return()
+  endif()
+  _juno_refuse_key_material(${module} "${value}" "${base_dir}" ${origin})
+  get_filename_component(path "${value}" ABSOLUTE BASE_DIR "${base_dir}")
 
   if(value MATCHES "[/\\\\]" OR value MATCHES "\\.pem$")
     if(NOT EXISTS "${path}" OR IS_DIRECTORY "${path}")
