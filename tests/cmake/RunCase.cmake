@@ -61,7 +61,8 @@ elseif(NEEDS STREQUAL "type-stripping")
   if(NOT ts_node)
     message(STATUS "JUNO_TEST_SKIPPED: ${CASE} needs Node.js 22.6 or newer (TypeScript type "
                    "stripping); none found (NODE='${NODE}', JUNO_TEST_TS_NODE, "
-                   "/usr/local/lib/juno-node). tests/setup-debian.sh installs one.")
+                   "/usr/local/lib/juno-node). Set JUNO_TEST_TS_NODE=<node> to run it "
+                   "(tests/setup-debian.sh installs Node.js 24 where no Node.js 20.6+ is found).")
     return()
   endif()
   list(APPEND options -DJUNO_TEST_TS_NODE=${ts_node})
