@@ -28,7 +28,8 @@ const configPath = resolve(configArg);
 const configDir = dirname(configPath);
 
 // Juno's CLI calls a function config with its environment ({mode}); an object is taken as is.
-const applyEnv = (userConfig) => (typeof userConfig === 'function' ? userConfig({ mode }) : userConfig);
+const applyEnv = (userConfig) =>
+  typeof userConfig === 'function' ? userConfig({ mode }) : userConfig;
 
 // Juno's loader finds its file by name from the working directory, so it is used only when it
 // would read the very file CMake chose (a JUNO_CONFIG of another name is imported directly).
@@ -46,14 +47,17 @@ const withConfigLoader = async () => {
     loader = await import(pathToFileURL(loaderPath).href);
   } catch (err) {
     // Installed without its peers (Babel): Node.js may still read the file itself.
-    process.stderr.write(`@junobuild/config-loader at ${loaderPath} does not load: ${err.message}\n`);
+    process.stderr.write(
+      `@junobuild/config-loader at ${loaderPath} does not load: ${err.message}\n`
+    );
     return undefined;
   }
   const { configPath: loaderChoice } = loader.junoConfigFile({ filename: 'juno.config' });
   if (realpathSync(loaderChoice) !== realpathSync(configPath)) {
     return undefined;
   }
-  return { via: '@junobuild/config-loader', config: await loader.readJunoConfig({ filename: 'juno.config', config: applyEnv }) };
+  const config = await loader.readJunoConfig({ filename: 'juno.config', config: applyEnv });
+  return { via: '@junobuild/config-loader', config };
 };
 
 // Juno's loader answers `@junobuild/config` itself (defineConfig is the identity), so a config
@@ -63,7 +67,9 @@ const SHIM_SOURCE =
 const shimJunoConfig = () => {
   const shimUrl = `data:text/javascript,${encodeURIComponent(SHIM_SOURCE)}`;
   const hooks = `export async function resolve(specifier, context, next) {
-    if (specifier === '@junobuild/config') return { url: ${JSON.stringify(shimUrl)}, shortCircuit: true };
+    if (specifier === '@junobuild/config') {
+      return { url: ${JSON.stringify(shimUrl)}, shortCircuit: true };
+    }
     return next(specifier, context);
   }`;
   // Module hooks came in Node.js 20.6; before, an ESM config needs @junobuild/config installed.
@@ -106,7 +112,9 @@ try {
     process.exit(1);
   }
   // Juno's configs hold bigints (memory limits); JSON has no bigint, and ids are strings anyway.
-  const json = JSON.stringify(result, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
+  const json = JSON.stringify(result, (_key, value) =>
+    typeof value === 'bigint' ? value.toString() : value
+  );
   process.stdout.write(`${json}\n`);
 } catch (err) {
   process.stderr.write(`${err?.stack ?? err}\n`);
