@@ -25,11 +25,27 @@ Cache options
 ``JUNO_NETWORK`` (``ic``)
   ``ic``, ``local`` (``http://127.0.0.1:5987``) or a URL.
 ``JUNO_IDENTITY``
-  PEM file of a controller. Only the path is stored; the key never enters the cache.
+  A controller's identity: the path of its PEM file (relative to the top-level source directory),
+  or the name of an ``icp`` or ``dfx`` identity such as ``default``, which the helper looks up in
+  their identity stores. Only the path or name is stored; a value that holds key material (a PEM
+  text, a base64 key) is refused and removed from the cache.
 ``JUNO_CONFIG``
-  A ``juno.config.json`` to read canister ids from (default: the top-level source directory's).
+  The Juno config to read canister ids from, or the folder to look for it in (default: the
+  top-level source directory). In a folder, the first of ``juno.config.ts``, ``.js``, ``.mjs``,
+  ``.cjs``, ``juno.json`` and ``juno.config.json`` is read, as Juno's CLI reads it; a warning names
+  the others when more than one exists. Editing, adding or removing the config re-runs CMake.
 ``JUNO_MODE`` (``production``)
-  Which of ``ids`` in ``juno.config.json`` to use.
+  Juno's ``--mode``: which of ``<kind>.ids`` to use, and the ``mode`` a function config
+  (``defineConfig(({mode}) => ...)``) is called with.
+``JUNO_PROFILE``
+  Juno's ``--profile``. A ``KIND mission_control`` module without ``CANISTER_ID`` takes the id
+  that ``juno login`` saved for ``JUNO_MODE`` and this profile, when that store is not encrypted.
+``JUNO_NODE``
+  The Node.js that evaluates a TypeScript or JavaScript config (default: ``node`` on ``PATH``,
+  searched only when such a config is read). It uses the project's own
+  ``@junobuild/config-loader`` when ``node_modules`` (from the config's folder upward) holds it,
+  else reads the file itself: ``.js``, ``.mjs`` and ``.cjs`` with any Node.js, ``.ts`` with
+  Node.js 22.6 or newer (type stripping).
 ``JUNO_HELPER_EXECUTABLE``
   A prebuilt ``juno-helper`` to use instead of building one (for packagers).
 #]=======================================================================]
@@ -39,6 +55,8 @@ include_guard(GLOBAL)
 
 include(${CMAKE_CURRENT_LIST_DIR}/_JunoPrincipal.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/_JunoConfigFile.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/_JunoIdentity.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/_JunoCliStore.cmake)
 
 # Functions run in their caller's scope, so where the template lives is kept globally.
 if(EXISTS "${CMAKE_CURRENT_LIST_DIR}/../templates/module.json.in")
@@ -52,9 +70,15 @@ option(JUNO_UPGRADE_BACKUP "juno_upgrade backs every module up first" ON)
 option(JUNO_BACKUP_OVERWRITE "A full module replaces its oldest backup (OFF: never overwrite)" ON)
 set(JUNO_BACKUP_KEEP 1 CACHE STRING "How many backups each module keeps (1..10)")
 set(JUNO_NETWORK ic CACHE STRING "ic, local (http://127.0.0.1:5987) or a URL")
-set(JUNO_IDENTITY "" CACHE FILEPATH "PEM file of a controller (only its path is stored)")
-set(JUNO_CONFIG "" CACHE FILEPATH "juno.config.json to read canister ids from")
-set(JUNO_MODE production CACHE STRING "Which ids of juno.config.json to use")
+set(JUNO_IDENTITY "" CACHE STRING
+    "A controller's PEM file, or an icp/dfx identity name such as default (never the key itself)")
+# A STRING, so that an identity name is not turned into a path; build trees made when it was a
+# FILEPATH get the new type.
+set_property(CACHE JUNO_IDENTITY PROPERTY TYPE STRING)
+set(JUNO_CONFIG "" CACHE FILEPATH
+    "Juno config (juno.config.ts/.js/.mjs/.cjs/juno.json/juno.config.json) or its folder")
+set(JUNO_MODE production CACHE STRING "Juno's --mode: which ids of the Juno config to use")
+set(JUNO_PROFILE "" CACHE STRING "Juno's --profile whose login holds Mission Control's id")
 set(JUNO_HELPER_EXECUTABLE "" CACHE FILEPATH "A prebuilt juno-helper to use instead of building one")
 
 # Finds or imports the helper as Juno::helper.
@@ -124,14 +148,16 @@ endfunction()
                     [DEPENDS <targets>...]
                     [INSTALL_ARG_FILE <file>]
                     [NETWORK <ic|local|url>]
-                    [IDENTITY <pem>])
+                    [IDENTITY <pem or name>])
 
   ``KIND``
     What the module is (default ``canister``). For ``satellite`` and ``orbiter`` the canister id
-    may come from ``juno.config.json``.
+    may come from the project's Juno config.
   ``CANISTER_ID``
-    The module's principal. Without it, ``<kind>.ids.<JUNO_MODE>`` or ``<kind>.id`` of
-    ``JUNO_CONFIG`` is used.
+    The module's principal. Without it, the id Juno's CLI would use is taken from the Juno config
+    (see ``JUNO_CONFIG``): ``<kind>.ids.<JUNO_MODE>``, else ``<kind>.id``, else the deprecated
+    ``satellite.satelliteId``; for ``mission_control``, from Juno's CLI login (see
+    ``JUNO_PROFILE``).
   ``WASM``
     The Wasm (or gzipped Wasm) that ``juno_upgrade_<name>`` installs. Generator expressions such
     as ``$<TARGET_FILE:tgt>`` work.
@@ -140,7 +166,8 @@ endfunction()
   ``INSTALL_ARG_FILE``
     A file whose bytes (Candid) are passed to the module's upgrade.
   ``NETWORK``, ``IDENTITY``
-    Per-module overrides of ``JUNO_NETWORK`` and ``JUNO_IDENTITY``.
+    Per-module overrides of ``JUNO_NETWORK`` and ``JUNO_IDENTITY`` (a relative ``IDENTITY`` path is
+    taken from the current source directory).
 
   Targets: ``juno_backup_<name>``, ``juno_restore_<name>``, ``juno_upgrade_<name>``,
   ``juno_backup_list_<name>``, ``juno_backup_delete_<name>``, and the aggregates ``juno_backup``,
@@ -177,23 +204,27 @@ function(juno_add_module name)
   endif()
 
   set(canister_id "${arg_CANISTER_ID}")
-  set(config_file "${JUNO_CONFIG}")
-  if(config_file STREQUAL "" AND EXISTS "${CMAKE_SOURCE_DIR}/juno.config.json")
-    set(config_file "${CMAKE_SOURCE_DIR}/juno.config.json")
-  endif()
+  set(id_source "CANISTER_ID")
+  set(config_file "")
   if(canister_id STREQUAL "" AND arg_KIND MATCHES "^(satellite|orbiter)$")
-    if(NOT config_file STREQUAL "" AND NOT EXISTS "${config_file}")
-      message(FATAL_ERROR
-        "juno_add_module(${name}): JUNO_CONFIG is '${config_file}', which does not exist.")
-    endif()
+    _juno_config_file(config_file)
     _juno_id_from_config("${config_file}" ${arg_KIND} "${JUNO_MODE}" canister_id)
+    set(id_source "${config_file}, mode ${JUNO_MODE}")
+  elseif(canister_id STREQUAL "" AND arg_KIND STREQUAL "mission_control")
+    _juno_mission_control_id(${name} "${JUNO_MODE}" "${JUNO_PROFILE}" canister_id id_source)
+    string(APPEND id_source ", mode ${JUNO_MODE}")
   endif()
   if(canister_id STREQUAL "")
-    if(arg_KIND MATCHES "^(satellite|orbiter)$")
+    if(arg_KIND MATCHES "^(satellite|orbiter)$" AND config_file)
       message(FATAL_ERROR
         "juno_add_module(${name}): no canister id. Pass CANISTER_ID <principal>, or set "
-        "${arg_KIND}.ids.${JUNO_MODE} (or ${arg_KIND}.id) in juno.config.json "
-        "(JUNO_CONFIG='${config_file}').")
+        "${arg_KIND}.ids.${JUNO_MODE} (or ${arg_KIND}.id) in ${config_file}.")
+    elseif(arg_KIND MATCHES "^(satellite|orbiter)$")
+      message(FATAL_ERROR
+        "juno_add_module(${name}): no canister id. Pass CANISTER_ID <principal>, or set "
+        "${arg_KIND}.ids.${JUNO_MODE} (or ${arg_KIND}.id) in a Juno config: no juno.config.ts, "
+        ".js, .mjs, .cjs, juno.json or juno.config.json was found (JUNO_CONFIG='${JUNO_CONFIG}', "
+        "top-level source directory ${CMAKE_SOURCE_DIR}).")
     else()
       message(FATAL_ERROR "juno_add_module(${name}): no canister id. Pass CANISTER_ID <principal>.")
     endif()
@@ -201,8 +232,8 @@ function(juno_add_module name)
   _juno_principal_problem("${canister_id}" problem)
   if(problem)
     message(FATAL_ERROR
-      "juno_add_module(${name}): '${canister_id}' is not a valid canister id: ${problem}. Copy the "
-      "id again from the Juno Console or juno.config.json.")
+      "juno_add_module(${name}): '${canister_id}' is not a valid canister id: ${problem}. It "
+      "came from ${id_source}; copy the id again from the Juno Console into it.")
   endif()
   string(TOLOWER "${canister_id}" canister_id)
 
@@ -214,12 +245,12 @@ function(juno_add_module name)
     message(FATAL_ERROR
       "juno_add_module(${name}): network '${network}' is not ic, local or an http(s):// URL.")
   endif()
-  set(identity "${JUNO_IDENTITY}")
   if(DEFINED arg_IDENTITY)
-    set(identity "${arg_IDENTITY}")
-  endif()
-  if(NOT identity STREQUAL "")
-    get_filename_component(identity "${identity}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    # A key in the cache is removed even when this module does not use it.
+    _juno_refuse_key_material(${name} "${JUNO_IDENTITY}" "${CMAKE_SOURCE_DIR}" JUNO_IDENTITY)
+    _juno_identity(${name} "${arg_IDENTITY}" "${CMAKE_CURRENT_SOURCE_DIR}" IDENTITY identity)
+  else()
+    _juno_identity(${name} "${JUNO_IDENTITY}" "${CMAKE_SOURCE_DIR}" JUNO_IDENTITY identity)
   endif()
   set(install_arg_file "")
   if(DEFINED arg_INSTALL_ARG_FILE)
@@ -300,4 +331,9 @@ function(juno_add_module name)
   endif()
 
   set_property(GLOBAL APPEND PROPERTY JUNO_MODULES ${name})
+  if(identity STREQUAL "")
+    set(identity "(not set)")
+  endif()
+  message(STATUS
+    "Juno module ${name}: ${canister_id} (from ${id_source}), network ${network}, identity ${identity}")
 endfunction()

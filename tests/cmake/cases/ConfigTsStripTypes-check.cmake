@@ -1,0 +1,5 @@
+juno_read_module_config(satellite sat)
+juno_expect_json("${sat}" ryjl3-tyaaa-aaaaa-aaaba-cai canister_id)
+if(NOT stdout MATCHES "juno-project/juno.config.ts for mode production with node")
+  juno_fail("juno.config.ts was not read by Node.js itself:\n${stdout}")
+endif()

@@ -1,0 +1,7 @@
+if(stderr MATCHES "MC4CAQ" OR stdout MATCHES "MC4CAQ")
+  juno_fail("the key was echoed")
+endif()
+file(READ "${BUILD_DIR}/CMakeCache.txt" cache)
+if(cache MATCHES "MC4CAQ")
+  juno_fail("the key stayed in the CMake cache")
+endif()

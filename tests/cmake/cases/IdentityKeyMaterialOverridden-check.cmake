@@ -1,0 +1,2 @@
+# The same checks as IdentityKeyMaterial.
+include("${CMAKE_CURRENT_LIST_DIR}/IdentityKeyMaterial-check.cmake")

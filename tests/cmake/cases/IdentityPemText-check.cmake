@@ -1,0 +1,6 @@
+if(stderr MATCHES "NotARealKey" OR stdout MATCHES "NotARealKey")
+  juno_fail("the key was echoed")
+endif()
+if(EXISTS "${BUILD_DIR}/juno/satellite.json")
+  juno_fail("a module config was written with a pasted key")
+endif()
