@@ -380,6 +380,16 @@ int run_upgrade(const ParsedFlags& flags) {
             options.backup_first =
                 connection.config ? connection.config->backup_before_upgrade.value_or(true) : true;
             if (flags.has("no-backup")) options.backup_first = false;
+            if (connection.config) options.package_checks.kind = connection.config->kind;
+            // A per-run opt-in, so that `make juno_upgrade` users can pass it without the cache.
+            if (const char* env = std::getenv("JUNO_ALLOW_PACKAGE_CHANGE"); env && *env) {
+                options.package_checks.allowed =
+                    juno::parse_package_changes(env, "JUNO_ALLOW_PACKAGE_CHANGE");
+            }
+            if (auto allow = flags.get("allow-package-change")) {
+                auto more = juno::parse_package_changes(*allow, "--allow-package-change");
+                options.package_checks.allowed.insert(more.begin(), more.end());
+            }
             juno::UpgradeResult result = juno::upgrade(context, options);
 
             const char* outcome =
@@ -510,6 +520,8 @@ const std::vector<Command>& commands() {
              {{"wasm", true, "<file>", "the Wasm or gzipped Wasm to install"},
               {"arg-file", true, "<file>", "Candid bytes passed to the upgrade"},
               {"no-backup", false, "", "do not back the module up first"},
+              {"allow-package-change", true, "<kind,stock,downgrade,skip|all>",
+               "allow what Juno's juno:package checks refuse (also JUNO_ALLOW_PACKAGE_CHANGE)"},
               {"keep", true, "<n>", "backups to keep, 1 to 10 (default 1)"},
               {"no-overwrite", false, "", "never replace an existing backup"},
               {"overwrite", false, "", "replace the oldest backup when full (default)"}}),

@@ -6,6 +6,7 @@
 
 #include "juno/backup.hpp"
 #include "juno/module.hpp"
+#include "juno/package.hpp"
 #include "juno/wasm.hpp"
 
 namespace juno {
@@ -17,6 +18,8 @@ struct UpgradeOptions {
     // state the module had when the upgrade stopped it.
     bool backup_first = true;
     BackupPolicy backup_policy;
+    // Juno's juno:package checks (kind, stock, downgrade, skip) and the changes allowed this run.
+    PackageCheckOptions package_checks;
 };
 
 struct UpgradeResult {
