@@ -4,7 +4,12 @@
 // override lets its change through, and modules without the metadata are not refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fixture, project, run, HELPER, sha256hex, wasmModule } from './harness.mjs';
+
+const EXAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'satellite');
 
 // A module carrying Juno's metadata as the `icp:public juno:package` custom section.
 const junoModule = (pkg, extra = {}) =>
@@ -221,4 +226,40 @@ test('make juno_upgrade: the refusal names the target to run with JUNO_ALLOW_PAC
   const allowed = await run('cmake', ['--build', p1.build, '--target', 'juno_upgrade_satellite'], { env: { JUNO_ALLOW_PACKAGE_CHANGE: 'downgrade' } });
   assert.equal(allowed.code, 0, allowed.output);
   assert.equal((await fx.state()).module_hash, sha256hex(satellite('0.0.1')));
+});
+
+test('the example satellite carries juno:package: 0.0.1 -> 0.0.2 passes, going back to 0.0.1 is refused', async (t) => {
+  const fx = await fixture(t);
+  const build = mkdtempSync(join(fx.dir, 'satellite-'));
+  const config = fx.writeFile('juno.config.json', JSON.stringify({ satellite: { ids: { development: fx.canister } } }));
+  const configure = async (defines) => {
+    const r = await run('cmake', [...Object.entries(defines).map(([k, v]) => `-D${k}=${v}`), '-S', EXAMPLE, '-B', build]);
+    assert.equal(r.code, 0, r.output);
+  };
+  const upgradeTarget = () => run('cmake', ['--build', build, '--target', 'juno_upgrade']);
+  const wasm = () => readFileSync(join(build, 'wasm', 'satellite.wasm'));
+  await configure({
+    JUNO_HELPER_EXECUTABLE: HELPER, JUNO_NETWORK: fx.url, JUNO_IDENTITY: fx.pem, JUNO_MODE: 'development',
+    JUNO_CONFIG: config, JUNO_UPGRADE_BACKUP: 'OFF', SATELLITE_VERSION: '1',
+  });
+  const first = await upgradeTarget();
+  assert.equal(first.code, 0, first.output);
+  assert.match(first.output, /Juno package check passed: installed: nothing \(an empty module\); new Wasm: @junobuild\/satellite 0\.0\.1 \(stock\)/);
+
+  await configure({ SATELLITE_VERSION: '2' });
+  const second = await upgradeTarget();
+  assert.equal(second.code, 0, second.output);
+  // The installed module's metadata came from the replica (read_state), the new one from the file.
+  assert.match(second.output, /Juno package check passed: installed: @junobuild\/satellite 0\.0\.1 \(stock\); new Wasm: @junobuild\/satellite 0\.0\.2 \(stock\)/);
+  const v2 = sha256hex(wasm());
+  assert.equal((await fx.state()).module_hash, v2);
+
+  await configure({ SATELLITE_VERSION: '1' });
+  const back = await upgradeTarget();
+  assert.notEqual(back.code, 0, back.output);
+  assert.match(back.output, /version 0\.0\.1 is older than the installed 0\.0\.2 \[downgrade\]/);
+  const after = await fx.state();
+  assert.equal(after.module_hash, v2);
+  assert.equal(after.status, 'running');
+  assert.equal(after.snapshots.length, 0);
 });
