@@ -195,3 +195,20 @@ TEST(PackageTest, ParsesTheAllowedChanges) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(PackageTest, DeepNestingIsRefusedWithoutRecursion) {
+    std::string deep(60000, '[');
+    EXPECT_NE(error_of(deep).find("not valid JSON"), std::string::npos);
+}
+
+TEST(PackageTest, DescriptionsKeepEscapeSequencesOffTheTerminal) {
+    auto d = juno::identify(
+        package("{\"name\":\"@junobuild/orbiter\\u001b[2J\",\"version\":\"1\"}"), "orbiter");
+    EXPECT_FALSE(d.is_kind);
+    EXPECT_EQ(d.description.find('\x1b'), std::string::npos);
+    EXPECT_NE(d.description.find("@junobuild/orbiter?[2J 1"), std::string::npos);
+}
+
+}  // namespace

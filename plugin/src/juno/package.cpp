@@ -60,8 +60,16 @@ bool all_digits(const std::string& s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string version_text(const std::optional<std::string>& version) {
-    return version ? *version : std::string("(no version)");
+// A name or version from untrusted metadata, as it may reach a terminal: control characters
+// (escape sequences) become '?', and it is cut at a length no real package name reaches.
+std::string printable(const std::string& text) {
+    constexpr std::size_t max_length = 120;
+    std::string out;
+    for (char c : text.substr(0, max_length)) {
+        auto byte = static_cast<unsigned char>(c);
+        out += byte < 0x20 || byte == 0x7f ? '?' : c;
+    }
+    return text.size() > max_length ? out + "..." : out;
 }
 
 }  // namespace
@@ -73,7 +81,9 @@ JunoPackage parse_juno_package(ic::ByteView bytes, const std::string& what) {
     }
     std::string text(bytes.begin(), bytes.end());
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.c_str(), text.size());
+    // Iterative: nesting in untrusted bytes must not grow the stack.
+    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.c_str(),
+                                                                                      text.size());
     if (doc.HasParseError()) {
         malformed(what, std::string("not valid JSON at offset ") +
                             std::to_string(doc.GetErrorOffset()) + ": " +
@@ -174,7 +184,7 @@ Identified identify(const PackageMetadata& metadata, std::string_view kind) {
     if (metadata.package) {
         const JunoPackage& package = *metadata.package;
         out.has_metadata = true;
-        out.description = package.name + " " + package.version;
+        out.description = printable(package.name) + " " + printable(package.version);
         if (expected && package.name == *expected) {
             out.is_kind = true;
             out.version = package.version;
@@ -191,7 +201,8 @@ Identified identify(const PackageMetadata& metadata, std::string_view kind) {
                 out.build = "extended";
                 out.version = version;
                 out.description +=
-                    " (extended: serverless functions on " + name + " " + version + ")";
+                    " (extended: serverless functions on " + name + " " + printable(version) + ")";
+                break;  // JSON may repeat a key; the first one counts
             }
         }
         return out;
@@ -290,19 +301,19 @@ std::vector<Finding> find_package_changes(const PackageMetadata& installed, bool
     auto new_version = parse_version(*to.version);
     if (!old_version || !new_version) {
         findings.push_back({PackageChange::Skip,
-                            "version '" + (old_version ? *to.version : *from.version) +
+                            "version '" + printable(old_version ? *to.version : *from.version) +
                                 "' is not a semantic version, so whether the upgrade skips or "
                                 "reverses versions cannot be told"});
         return findings;
     }
     if (compare_versions(*new_version, *old_version) < 0) {
-        findings.push_back({PackageChange::Downgrade, "version " + version_text(to.version) +
+        findings.push_back({PackageChange::Downgrade, "version " + printable(*to.version) +
                                                           " is older than the installed " +
-                                                          version_text(from.version)});
+                                                          printable(*from.version)});
     } else if (!is_one_step(*old_version, *new_version)) {
         findings.push_back(
             {PackageChange::Skip,
-             "from " + *from.version + " to " + *to.version +
+             "from " + printable(*from.version) + " to " + printable(*to.version) +
                  " skips versions: Juno upgrades iteratively, moving each of major, minor and "
                  "patch by at most one step (there may have been breaking changes in between)"});
     }
