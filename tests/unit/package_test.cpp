@@ -198,9 +198,17 @@ TEST(PackageTest, ParsesTheAllowedChanges) {
 
 namespace {
 
-TEST(PackageTest, DeepNestingIsRefusedWithoutRecursion) {
-    std::string deep(60000, '[');
-    EXPECT_NE(error_of(deep).find("not valid JSON"), std::string::npos);
+TEST(PackageTest, DeepNestingAndNulBytesAreRefused) {
+    std::string deep = R"({"name":"a","version":"1","other":)" + std::string(60000, '[');
+    EXPECT_NE(error_of(deep).find("nested deeper than 32 levels"), std::string::npos);
+    // Nesting where it is allowed: members Juno does not define are skipped.
+    EXPECT_EQ(parse(R"({"name":"a","version":"1","x":{"y":[1,{"z":null}]}})").name, "a");
+    std::string nul = R"({"name":"a","version":"1"})";
+    nul += '\0';
+    nul += "garbage";
+    EXPECT_NE(error_of(nul).find("NUL byte"), std::string::npos);
+    // A UTF-8 lead byte at the very end (found by the fuzzer: RapidJSON read past the end).
+    EXPECT_NE(error_of("\"p\xf1").find("not valid JSON"), std::string::npos);
 }
 
 TEST(PackageTest, DescriptionsKeepEscapeSequencesOffTheTerminal) {

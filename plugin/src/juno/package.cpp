@@ -1,7 +1,7 @@
 #include "juno/package.hpp"
 
-#include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
 
 #include <algorithm>
 #include <charconv>
@@ -19,10 +19,6 @@ constexpr const char* legacy_build_section = "icp:public juno:build";
 
 [[noreturn]] void malformed(const std::string& what, const std::string& why) {
     throw ic::Error(ic::ErrorKind::Usage, what + ": " + why);
-}
-
-std::string as_string(const rapidjson::Value& value) {
-    return std::string(value.GetString(), value.GetStringLength());
 }
 
 // A semver numeric identifier: digits, no leading zero unless it is "0", within 64 bits.
@@ -74,40 +70,108 @@ std::string printable(const std::string& text) {
 
 }  // namespace
 
+namespace {
+
+// Reads a JunoPackage from RapidJSON's SAX events, without a DOM: the root object's name, version
+// and dependencies (other members are skipped). Why not a Document: RapidJSON 1.1.0 (Debian 12)
+// grows its value stack from a null pointer (undefined behaviour that the fuzzer's sanitizer
+// stops at), and a recursive parse of untrusted nesting would grow the call stack; here strings
+// are parsed in place, numbers without the stack, and nesting stops at max_depth.
+class PackageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PackageHandler> {
+public:
+    static constexpr int max_depth = 32;
+    JunoPackage package;
+    bool has_name = false;
+    bool has_version = false;
+    std::string problem;  // why the handler ended the parse
+
+    bool Default() { return value(nullptr); }  // null, booleans and numbers
+    bool String(const char* text, rapidjson::SizeType length, bool) {
+        std::string string(text, length);
+        return value(&string);
+    }
+    bool Key(const char* text, rapidjson::SizeType length, bool) {
+        if (depth_ == 1) root_key_.assign(text, length);
+        if (depth_ == 2 && in_dependencies_) dependency_.assign(text, length);
+        return true;
+    }
+    bool StartObject() { return open(true); }
+    bool StartArray() { return open(false); }
+    bool EndObject(rapidjson::SizeType) { return close(); }
+    bool EndArray(rapidjson::SizeType) { return close(); }
+
+private:
+    bool fail(const std::string& why) {
+        problem = why;
+        return false;
+    }
+    // A value where the parse stands: a string (`text`), or any other scalar (nullptr).
+    bool value(const std::string* text) {
+        if (depth_ == 0) return fail("not a JSON object {name, version, dependencies}");
+        if (depth_ == 1 && (root_key_ == "name" || root_key_ == "version")) {
+            if (!text) return fail("'" + root_key_ + "' is not a string");
+            (root_key_ == "name" ? package.name : package.version) = *text;
+            (root_key_ == "name" ? has_name : has_version) = true;
+        } else if (depth_ == 1 && root_key_ == "dependencies") {
+            return fail("'dependencies' is not an object");
+        } else if (depth_ == 2 && in_dependencies_) {
+            if (!text) return fail("dependency '" + dependency_ + "' has no version string");
+            package.dependencies.emplace_back(dependency_, *text);
+        }
+        return true;
+    }
+    bool open(bool object) {
+        if (depth_ == 0 && !object) return value(nullptr);
+        if (depth_ == 1 && root_key_ == "dependencies") {
+            if (!object) return fail("'dependencies' is not an object");
+            in_dependencies_ = true;
+        } else if (depth_ == 1 || (depth_ == 2 && in_dependencies_)) {
+            value(nullptr);  // an object or array where name, version or a dependency belongs
+            if (!problem.empty()) return false;
+        }
+        if (++depth_ > max_depth) {
+            return fail("nested deeper than " + std::to_string(max_depth) + " levels");
+        }
+        return true;
+    }
+    bool close() {
+        if (depth_-- == 2) in_dependencies_ = false;
+        return true;
+    }
+
+    int depth_ = 0;  // 1: inside the root object
+    bool in_dependencies_ = false;
+    std::string root_key_;
+    std::string dependency_;
+};
+
+}  // namespace
+
 JunoPackage parse_juno_package(ic::ByteView bytes, const std::string& what) {
     if (bytes.size() > max_package_metadata) {
         malformed(what, "it is " + std::to_string(bytes.size()) + " bytes; Juno's metadata is " +
                             "at most " + std::to_string(max_package_metadata));
     }
-    std::string text(bytes.begin(), bytes.end());
-    rapidjson::Document doc;
-    // Iterative: nesting in untrusted bytes must not grow the stack.
-    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.c_str(),
-                                                                                      text.size());
-    if (doc.HasParseError()) {
-        malformed(what, std::string("not valid JSON at offset ") +
-                            std::to_string(doc.GetErrorOffset()) + ": " +
-                            rapidjson::GetParseError_En(doc.GetParseError()));
+    std::string text(bytes.begin(), bytes.end());  // parsed in place: RapidJSON writes into it
+    // RapidJSON stops at the first NUL, so bytes after one would go unread.
+    if (text.find('\0') != std::string::npos) malformed(what, "it holds a NUL byte");
+    // RapidJSON 1.1.0 validates a UTF-8 sequence by taking its continuation bytes unchecked: a lead
+    // byte at the very end would read past the terminator. Padding keeps those reads inside.
+    text.append(4, '\0');
+    rapidjson::InsituStringStream stream(text.data());
+    rapidjson::Reader reader;
+    PackageHandler handler;
+    rapidjson::ParseResult result =
+        reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag>(stream,
+                                                                                          handler);
+    if (!handler.problem.empty()) malformed(what, handler.problem);
+    if (result.IsError()) {
+        malformed(what, std::string("not valid JSON at offset ") + std::to_string(result.Offset()) +
+                            ": " + rapidjson::GetParseError_En(result.Code()));
     }
-    if (!doc.IsObject()) malformed(what, "not a JSON object {name, version, dependencies}");
-    JunoPackage package;
-    for (const char* field : {"name", "version"}) {
-        auto it = doc.FindMember(field);
-        if (it == doc.MemberEnd() || !it->value.IsString()) {
-            malformed(what, std::string("'") + field + "' is missing or not a string");
-        }
-        (std::string_view(field) == "name" ? package.name : package.version) = as_string(it->value);
-    }
-    if (auto it = doc.FindMember("dependencies"); it != doc.MemberEnd()) {
-        if (!it->value.IsObject()) malformed(what, "'dependencies' is not an object");
-        for (auto dep = it->value.MemberBegin(); dep != it->value.MemberEnd(); ++dep) {
-            if (!dep->value.IsString()) {
-                malformed(what, "dependency '" + as_string(dep->name) + "' has no version string");
-            }
-            package.dependencies.emplace_back(as_string(dep->name), as_string(dep->value));
-        }
-    }
-    return package;
+    if (!handler.has_name) malformed(what, "'name' is missing");
+    if (!handler.has_version) malformed(what, "'version' is missing");
+    return handler.package;
 }
 
 std::optional<Version> parse_version(std::string_view text) {
