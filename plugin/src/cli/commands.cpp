@@ -520,8 +520,9 @@ const std::vector<Command>& commands() {
              {{"wasm", true, "<file>", "the Wasm or gzipped Wasm to install"},
               {"arg-file", true, "<file>", "Candid bytes passed to the upgrade"},
               {"no-backup", false, "", "do not back the module up first"},
-              {"allow-package-change", true, "<kind,stock,downgrade,skip|all>",
-               "allow what Juno's juno:package checks refuse (also JUNO_ALLOW_PACKAGE_CHANGE)"},
+              {"allow-package-change", true, "<list>",
+               "allow for this run what Juno's package checks refuse: kind, stock, downgrade, "
+               "skip or all, comma-separated (or JUNO_ALLOW_PACKAGE_CHANGE=<list>)"},
               {"keep", true, "<n>", "backups to keep, 1 to 10 (default 1)"},
               {"no-overwrite", false, "", "never replace an existing backup"},
               {"overwrite", false, "", "replace the oldest backup when full (default)"}}),
