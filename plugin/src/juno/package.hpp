@@ -30,9 +30,11 @@ struct JunoPackage {
 // Larger metadata is refused unread: Juno's packages hold a few hundred bytes.
 constexpr std::size_t max_package_metadata = 64 * 1024;
 
-// Parses the metadata bytes (untrusted: from a Wasm file or a module). Throws ic::Error (Usage)
-// starting with `what` when they are larger than max_package_metadata, not UTF-8 JSON, not an
-// object, or name/version/dependencies are missing or not strings.
+// Parses the metadata bytes (untrusted: from a Wasm file or a module). Members other than name,
+// version and dependencies are skipped. Throws ic::Error (Usage) starting with `what` when the
+// bytes are larger than max_package_metadata, hold a NUL, are not UTF-8 JSON, nest deeper than 32
+// levels, are not an object, or name/version are missing or not strings, or dependencies is not
+// an object of strings.
 JunoPackage parse_juno_package(ic::ByteView bytes, const std::string& what);
 
 // A semantic version (semver.org 2.0.0): major.minor.patch[-pre-release][+build].
