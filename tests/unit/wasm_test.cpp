@@ -151,3 +151,50 @@ TEST(WasmStructure, ReadWasmChecksItAlsoInsideGzip) {
 }
 
 }  // namespace
+
+namespace {
+
+// A module with custom sections {name: content}, in order.
+ic::Bytes with_sections(const std::vector<std::pair<std::string, std::string>>& sections) {
+    ic::Bytes out = module;
+    for (const auto& [name, content] : sections) {
+        ic::Bytes body{static_cast<std::uint8_t>(name.size())};
+        body.insert(body.end(), name.begin(), name.end());
+        body.insert(body.end(), content.begin(), content.end());
+        out.push_back(0);
+        out.push_back(static_cast<std::uint8_t>(body.size()));
+        out.insert(out.end(), body.begin(), body.end());
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(CustomSection, FindsTheNamedSectionInPlainAndGzippedModules) {
+    ic::Bytes bytes = with_sections({{"icp:public candid:service", "service : {}"},
+                                     {"icp:public juno:package", R"({"name":"x"})"}});
+    auto found = juno::find_custom_section(bytes, "icp:public juno:package", "m");
+    ASSERT_TRUE(found);
+    EXPECT_EQ(std::string(found->begin(), found->end()), R"({"name":"x"})");
+    EXPECT_FALSE(juno::find_custom_section(bytes, "icp:public juno:build", "m"));
+    EXPECT_FALSE(juno::find_custom_section(bytes, "icp:public juno", "m"));  // whole names only
+
+    auto wasm = juno::read_wasm(write("sections.wasm.gz", gzip(bytes)));
+    EXPECT_EQ(juno::module_bytes(wasm), bytes);
+    EXPECT_TRUE(
+        juno::find_custom_section(juno::module_bytes(wasm), "icp:public juno:package", "m"));
+}
+
+TEST(CustomSection, RefusesTwoSectionsOfTheSameName) {
+    ic::Bytes bytes =
+        with_sections({{"icp:public juno:package", "{}"}, {"icp:public juno:package", "{}"}});
+    try {
+        juno::find_custom_section(bytes, "icp:public juno:package", "Wasm file m.wasm");
+        FAIL() << "accepted two sections of one name";
+    } catch (const ic::Error& e) {
+        EXPECT_EQ(e.kind(), ic::ErrorKind::Usage);
+        EXPECT_NE(std::string(e.what()).find("Wasm file m.wasm: it holds two custom sections named "
+                                             "'icp:public juno:package'"),
+                  std::string::npos);
+    }
+}

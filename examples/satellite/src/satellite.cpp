@@ -38,6 +38,14 @@ asm(".section \".custom_section.icp:public candid:service\",\"\",@\n"
     "  version : () -> (text) query;\\n"
     "}\\n\"\n");
 
+// Juno's package metadata, which Juno's CLI and juno-helper read before an upgrade (the kind, and
+// that versions go up one step at a time): the `icp:public juno:package` section, JSON
+// {name, version}. The IC serves it to anyone at canister/<id>/metadata/juno:package.
+asm(".section \".custom_section.icp:public juno:package\",\"\",@\n"
+    ".ascii "
+    "\"{\\\"name\\\":\\\"@junobuild/satellite\\\",\\\"version\\\":\\\"" SATELLITE_PACKAGE_VERSION
+    "\\\"}\"\n");
+
 namespace {
 
 uint64_t counter = 0;

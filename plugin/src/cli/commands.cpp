@@ -430,6 +430,16 @@ int run_upgrade(const ParsedFlags& flags) {
             options.force = choice(flags, "force", "JUNO_FORCE_UPGRADE");
             options.skip_pre_upgrade = choice(flags, "skip-pre-upgrade", "JUNO_SKIP_PRE_UPGRADE");
             options.fresh_install = choice(flags, "fresh-install", "JUNO_FRESH_INSTALL");
+            if (connection.config) options.package_checks.kind = connection.config->kind;
+            // A per-run opt-in, so that `make juno_upgrade` users can pass it without the cache.
+            if (const char* env = std::getenv("JUNO_ALLOW_PACKAGE_CHANGE"); env && *env) {
+                options.package_checks.allowed =
+                    juno::parse_package_changes(env, "JUNO_ALLOW_PACKAGE_CHANGE");
+            }
+            if (auto allow = flags.get("allow-package-change")) {
+                auto more = juno::parse_package_changes(*allow, "--allow-package-change");
+                options.package_checks.allowed.insert(more.begin(), more.end());
+            }
             juno::UpgradeResult result = juno::upgrade(context, options);
 
             const char* outcome =
@@ -563,6 +573,9 @@ const std::vector<Command>& commands() {
              {{"wasm", true, "<file>", "the Wasm or gzipped Wasm to install"},
               {"arg-file", true, "<file>", "Candid bytes passed to the upgrade"},
               {"no-backup", false, "", "do not back the module up first"},
+              {"allow-package-change", true, "<list>",
+               "allow for this run what Juno's package checks refuse: kind, stock, downgrade, "
+               "skip or all, comma-separated (or JUNO_ALLOW_PACKAGE_CHANGE=<list>)"},
               {"keep", true, "<n>", "backups to keep, 1 to 10 (default 1)"},
               {"no-overwrite", false, "", "never replace an existing backup"},
               {"overwrite", false, "", "replace the oldest backup when full (default)"},

@@ -4,6 +4,7 @@
 #include "juno/chunk_upload.hpp"
 #include "juno/interrupt.hpp"
 #include "juno/lifecycle.hpp"
+#include "juno/package.hpp"
 #include "juno/records.hpp"
 #include "juno/recovery.hpp"
 
@@ -169,6 +170,7 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
     } catch (const ic::Error& error) {
         fail_untouched(context, "upgrade", error);
     }
+    check_package(context, wasm, status, options.package_checks);
     result.previous_hash = status.module_hash;
     std::optional<UpgradeRecord> latest;
     if (context.state) latest = load_upgrade_record(context.state->upgrade_record());

@@ -6,6 +6,7 @@
 
 #include "juno/backup.hpp"
 #include "juno/module.hpp"
+#include "juno/package.hpp"
 #include "juno/wasm.hpp"
 
 namespace juno {
@@ -27,6 +28,8 @@ struct UpgradeOptions {
     // Install into a module that has no code but holds backups (its state was emptied): without
     // this the upgrade refuses, since installing runs init on an empty state.
     bool fresh_install = false;
+    // Juno's juno:package checks (kind, stock, downgrade, skip) and the changes allowed this run.
+    PackageCheckOptions package_checks;
 };
 
 struct UpgradeResult {

@@ -132,6 +132,37 @@ void check_wasm_structure(ic::ByteView module, const std::string& what) {
     }
 }
 
+std::optional<ic::Bytes> find_custom_section(ic::ByteView module, std::string_view name,
+                                             const std::string& what) {
+    check_wasm_structure(module, what);
+    std::optional<ic::Bytes> found;
+    std::size_t pos = 8;
+    while (pos < module.size()) {
+        std::uint8_t id = module[pos++];
+        std::size_t end = pos + *read_u32(module, pos);  // checked above
+        if (id == 0) {
+            std::size_t name_size = *read_u32(module, pos);
+            std::string_view section_name(reinterpret_cast<const char*>(module.data() + pos),
+                                          name_size);
+            if (section_name == name) {
+                if (found) {
+                    throw ic::Error(ic::ErrorKind::Usage,
+                                    what + ": it holds two custom sections named '" +
+                                        std::string(name) + "'; the IC refuses such a module");
+                }
+                found = ic::Bytes(module.begin() + static_cast<std::ptrdiff_t>(pos + name_size),
+                                  module.begin() + static_cast<std::ptrdiff_t>(end));
+            }
+        }
+        pos = end;
+    }
+    return found;
+}
+
+ic::Bytes module_bytes(const WasmFile& wasm) {
+    return wasm.gzipped ? gunzip_bounded(wasm.bytes, wasm.path) : wasm.bytes;
+}
+
 WasmFile read_wasm(const std::filesystem::path& path) {
     WasmFile wasm;
     wasm.path = path;

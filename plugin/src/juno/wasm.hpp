@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string_view>
 
 #include "ic/bytes.hpp"
 #include "ic/sha256.hpp"
@@ -32,6 +34,17 @@ WasmFile read_wasm(const std::filesystem::path& path);
 // padded, which would otherwise stop the module and replace a backup before the IC says IC0505.
 // Throws ic::Error (Usage) starting with `what` and saying where the structure breaks.
 void check_wasm_structure(ic::ByteView module, const std::string& what);
+
+// The module as the IC runs it: `wasm.bytes`, inflated when the file is gzipped (read_wasm has
+// already checked that this succeeds within max_wasm_size).
+ic::Bytes module_bytes(const WasmFile& wasm);
+
+// The content of the custom section named `name` (e.g. "icp:public juno:package") of a module
+// whose structure check_wasm_structure accepted; nullopt when there is none. Throws ic::Error
+// (Usage) starting with `what` when the module holds two sections of that name (the IC refuses
+// such a module) or its structure is broken.
+std::optional<ic::Bytes> find_custom_section(ic::ByteView module, std::string_view name,
+                                             const std::string& what);
 
 // Reads an install argument file (raw Candid bytes), at most `max_size` bytes.
 ic::Bytes read_install_arg(const std::filesystem::path& path, std::size_t max_size);
