@@ -32,6 +32,12 @@ async function upgradeAndBackUp(fx, principal, { identity, env = {} }) {
   return { canister, who: JSON.parse(who.stdout) };
 }
 
+// A Juno CI token for a fresh key.
+function strangerTokenFor() {
+  const Ed25519KeyIdentity = makeIdentity('ed25519').identity.constructor;
+  return btoa(JSON.stringify({ token: Ed25519KeyIdentity.generate().toJSON() }));
+}
+
 test('keys from icp, dfx and Juno sign calls the replica accepts', async (t) => {
   const fx = await fixture(t);
   const icp = new IcpCli(fx.url);
@@ -107,6 +113,11 @@ test('keys from icp, dfx and Juno sign calls the replica accepts', async (t) => 
     assert.equal(token.code, 2, token.output);
     assert.match(token.stderr, /JUNO_TOKEN/);
     assert.ok(!token.output.includes(badToken), 'the token is not echoed');
+    // The token pasted where the identity belongs is refused without being printed.
+    const pasted = await run(HELPER, [...base, '--identity', strangerTokenFor()], { env: noStores });
+    assert.equal(pasted.code, 2, pasted.output);
+    assert.match(pasted.stderr, /looks like the key itself, so it is not shown/);
+    assert.ok(!pasted.output.includes('eyJ0b2tl'), 'the token is not echoed');
     // A key that controls nothing: the controller hint names where it came from.
     const Ed25519KeyIdentity = makeIdentity('ed25519').identity.constructor;
     const stranger = Ed25519KeyIdentity.generate();

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "cli/options.hpp"
@@ -252,6 +253,68 @@ TEST_F(Stores, LoadIdentityResolvesNamesFromTheEnvironment) {
     } else {
         unsetenv("ICP_HOME");
     }
+}
+
+// Restores an environment variable when the test ends.
+class ScopedVariable {
+public:
+    ScopedVariable(const char* name, const char* value) : name_(name) {
+        if (const char* old = std::getenv(name)) old_ = old;
+        if (value) {
+            setenv(name, value, 1);
+        } else {
+            unsetenv(name);
+        }
+    }
+    ~ScopedVariable() {
+        if (old_) {
+            setenv(name_, old_->c_str(), 1);
+        } else {
+            unsetenv(name_);
+        }
+    }
+
+private:
+    const char* name_;
+    std::optional<std::string> old_;
+};
+
+TEST(LoadIdentity, UsesJunoTokenOnlyWhenNoIdentityIsGiven) {
+    // The token of juno_token_test.cpp, made by @icp-sdk/core.
+    const char* token =
+        "eyJ0b2tlbiI6WyIzMDJhMzAwNTA2MDMyYjY1NzAwMzIxMDA4NWFlNzA2ZTNhNDU4N2ZkZmVkZDkzNzIyZjllZmJm"
+        "NzNhMjNhZDQxYmJkYjFlNDIwM2VmYzY5OWQxZThjMzg3IiwiNTE0NTZjYTFiMWRmZmZlNzZjMGU5ZGZlYTBjYTVm"
+        "MTU3Yzk3YTNhNjI2YTY2ODA1MDM4NzU5NGFmMzMzY2UzZiJdfQ==";
+    cli::Connection connection;
+    {
+        ScopedVariable unset("JUNO_TOKEN", nullptr);
+        EXPECT_TRUE(cli::load_identity(connection).is_anonymous());
+    }
+    ScopedVariable set("JUNO_TOKEN", token);
+    ic::Identity from_token = cli::load_identity(connection);
+    EXPECT_EQ(from_token.sender().to_text(),
+              "jdyzf-4mpkt-6hnu4-di5qn-4ww7u-ahjf4-ts2h5-sg5so-qs6ox-ojipw-dqe");
+    EXPECT_EQ(from_token.origin(), "JUNO_TOKEN");
+    connection.identity = data_dir / "icp_prime256v1.pem";
+    EXPECT_EQ(cli::load_identity(connection).sender().to_text(), icp_prime256v1_principal);
+}
+
+TEST(LoadIdentity, RefusesKeyTextAndTokensWithoutEchoingThem) {
+    ScopedVariable no_icp("ICP_HOME", "/nonexistent/juno-test");
+    // A token pasted as the identity, with and without '/' in its base64.
+    for (std::string pasted :
+         {std::string("eyJ0b2tlbiI6WyIzMDJhMzAwNTA2MDMyYjY1NzAwMzIxMDA4NWFlNzA2ZTNhNDU4N2Zk/ZmVk"),
+          std::string("eyJ0b2tlbiI6WyIzMDJhMzAwNTA2MDMyYjY1NzAwMzIxMDA4NWFlNzA2ZTNhNDU4N2ZkZmVk"),
+          std::string("MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g")}) {
+        cli::Connection connection;
+        connection.identity = pasted;
+        std::string message = usage_error([&] { cli::load_identity(connection); });
+        expect_contains(message, "looks like the key itself");
+        EXPECT_EQ(message.find(pasted.substr(0, 12)), std::string::npos) << message;
+    }
+    // Paths keep working, and a missing one is named.
+    EXPECT_FALSE(cli::looks_like_key_material("/home/someone/keys/deployer_identity_for_ci"));
+    EXPECT_FALSE(cli::looks_like_key_material("keys/deployer.identity.for.the.ci.pipeline"));
 }
 
 }  // namespace

@@ -221,9 +221,16 @@ Connection resolve_connection(const ParsedFlags& flags) {
 bool looks_like_key_material(const std::string& value) {
     if (value.find("-----") != std::string::npos) return true;  // PEM armour
     if (value.find_first_of("\r\n") != std::string::npos) return true;
+    if (value.size() < 40 || value.find('.') != std::string::npos) return false;
     // A bare base64 or hex key (no folder in it): a path to a key has a '/' or a '.'.
-    if (value.size() >= 40 && value.find_first_of("/.") == std::string::npos) return true;
-    return false;
+    if (value.find('/') == std::string::npos) return true;
+    // Base64 with '/' in it, such as a JUNO_TOKEN ("eyJ...", base64 of JSON) pasted as the
+    // identity: only base64 characters, and not an absolute path.
+    const bool base64_only =
+        value.find_first_not_of(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") ==
+        std::string::npos;
+    return base64_only && !value.starts_with('/');
 }
 
 ic::Identity load_identity(const Connection& connection) {
@@ -244,7 +251,9 @@ ic::Identity load_identity(const Connection& connection) {
         fail(ErrorKind::Usage,
              "the identity given (--identity, JUNO_IDENTITY or the module config) is not a file "
              "name: it looks like the key itself, so it is not shown. Pass the path of the PEM "
-             "file instead, e.g. --identity ~/.config/dfx/identity/default/identity.pem");
+             "file or an icp/dfx identity's name instead, e.g. --identity "
+             "~/.config/dfx/identity/default/identity.pem (Juno's CI token goes in the JUNO_TOKEN "
+             "environment variable, never here)");
     }
     if (is_identity_name(value)) {
         const IdentityStores stores = IdentityStores::from_environment();
