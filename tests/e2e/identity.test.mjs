@@ -104,6 +104,7 @@ test('keys from icp, dfx and Juno sign calls the replica accepts', async (t) => 
     const missing = await run(HELPER, [...base, '--identity', 'nobody'], { env: { ICP_HOME: icp.home } });
     assert.equal(missing.code, 2, missing.output);
     assert.match(missing.stderr, /'nobody' is neither a file nor a named identity/);
+    assert.match(missing.stderr, /Nothing was done: the module was not contacted/);
     await icpRun(['identity', 'import', 'locked', '--from-seed-file', join(icp.home, 'seed'), '--storage', 'password', '--storage-password-file', join(icp.home, 'seed')]);
     const locked = await run(HELPER, [...base, '--identity', 'locked'], { env: { ICP_HOME: icp.home } });
     assert.equal(locked.code, 2, locked.output);

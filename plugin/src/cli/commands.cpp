@@ -39,9 +39,20 @@ const ic::Principal& require_canister(const Connection& connection) {
 }
 
 ic::Agent make_agent(const Connection& connection) {
-    return ic::Agent(
-        load_identity(connection),
-        agent_options(connection, [](const std::string& text) { Output::notice(text); }));
+    auto identity = [&] {
+        try {
+            return load_identity(connection);
+        } catch (const ic::Error& error) {
+            // The identity is read before anything is sent: say so, since the user may fear a
+            // half-done operation.
+            ic::rethrow_with_message(
+                error,
+                std::string(error.what()) + "\nNothing was done: the module was not contacted.");
+        }
+    }();
+    return ic::Agent(std::move(identity), agent_options(connection, [](const std::string& text) {
+                         Output::notice(text);
+                     }));
 }
 
 void progress(const std::string& text) { Output::notice(text); }
