@@ -55,10 +55,11 @@ std::string string_member(const rapidjson::Value& object, const char* name) {
 std::optional<ic::Identity> from_icp(const std::string& name, const fs::path& store) {
     if (store.empty()) return std::nullopt;
     const fs::path list_path = store / "identity_list.json";
-    std::optional<rapidjson::Document> list = read_json(list_path);
-    if (!list) return std::nullopt;
-    auto identities = list->FindMember("identities");
-    if (identities == list->MemberEnd() || !identities->value.IsObject()) return std::nullopt;
+    std::optional<rapidjson::Document> list_document = read_json(list_path);
+    if (!list_document) return std::nullopt;
+    const rapidjson::Value& list = *list_document;
+    auto identities = list.FindMember("identities");
+    if (identities == list.MemberEnd() || !identities->value.IsObject()) return std::nullopt;
     auto entry = identities->value.FindMember(name.c_str());
     if (entry == identities->value.MemberEnd() || !entry->value.IsObject()) return std::nullopt;
 
@@ -116,10 +117,11 @@ std::optional<ic::Identity> from_dfx(const std::string& name, const fs::path& st
     const fs::path folder = store / name;
     std::error_code ec;
     if (!fs::is_directory(folder, ec)) return std::nullopt;
-    if (std::optional<rapidjson::Document> config = read_json(folder / "identity.json")) {
+    if (std::optional<rapidjson::Document> document = read_json(folder / "identity.json")) {
+        const rapidjson::Value& config = *document;
         auto present = [&](const char* key) {
-            auto it = config->FindMember(key);
-            return it != config->MemberEnd() && !it->value.IsNull();
+            auto it = config.FindMember(key);
+            return it != config.MemberEnd() && !it->value.IsNull();
         };
         if (present("keyring_identity_suffix")) {
             fail(ErrorKind::Usage, what +

@@ -114,8 +114,9 @@ ic::Identity identity_from_juno_token(std::string_view token) {
     rapidjson::Document doc;
     doc.ParseInsitu(json.text.data());
     if (doc.HasParseError() || !doc.IsObject()) bad_token("does not decode to JSON");
-    auto entry = doc.FindMember("token");
-    if (entry == doc.MemberEnd()) bad_token("decodes to JSON without a \"token\" field");
+    const rapidjson::Value& root = doc;
+    auto entry = root.FindMember("token");
+    if (entry == root.MemberEnd()) bad_token("decodes to JSON without a \"token\" field");
     const rapidjson::Value& pair = entry->value;
     if (!pair.IsArray() || pair.Size() < 2) {
         bad_token("has a \"token\" that is not a [public key, secret key] pair");
