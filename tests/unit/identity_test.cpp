@@ -11,7 +11,22 @@
 //   secp256k1_sec1_params.pem    openssl ecparam -name secp256k1 -genkey (EC PARAMETERS block)
 //   encrypted.pem                openssl pkcs8 -topk8 -v2 aes-256-cbc (PBES2), password 'test'
 //   secp256k1_sec1_encrypted.pem openssl ec -aes256 (legacy Proc-Type encryption), password 'test'
-//   prime256v1.pem, rsa.pem      unsupported key types
+//   prime256v1.pem               openssl ecparam -name prime256v1 -genkey -noout (SEC1 P-256)
+//   secp384r1.pem, rsa.pem       unsupported key types
+// Made by DFINITY's real `icp` 1.5.0 (ICP_HOME=<scratch>, DO_NOT_TRACK=1):
+//   icp_secp256k1.pem            icp identity new icp-secp256k1 --storage plaintext;
+//                                icp identity export icp-secp256k1 (PKCS#8)
+//   icp_ed25519.pem              icp identity import icp-ed25519 --from-seed-file <seed>
+//                                --seed-curve ed25519 --storage plaintext; icp identity export
+//                                (PKCS#8 v2: OneAsymmetricKey with the public key attached)
+//   icp_prime256v1.pem           the same with --seed-curve prime256v1 (PKCS#8)
+// dfx-style files, made with openssl as dfx writes them:
+//   dfx_ed25519.pem              openssl genpkey -algorithm ed25519 (PKCS#8 v1, older dfx)
+//   dfx_secp256k1.pem            openssl ecparam -name secp256k1 -genkey -noout, CRLF line ends
+//                                (SEC1 "EC PRIVATE KEY", as `dfx identity new` writes)
+//   dfx_secp256k1_params.pem     openssl ecparam -name secp256k1 -genkey (with EC PARAMETERS)
+// The principals in IcpMadeAndDfxStyleKeys were printed by `icp identity principal` after
+// `icp identity import <name> --from-pem <file> --storage plaintext` of each file.
 //   public_only.pem              openssl pkey -pubout
 //   garbage.pem, empty.pem       malformed files
 // Expected DER keys were printed by `openssl pkey -pubout -outform DER`, principals by Python
@@ -19,10 +34,12 @@
 #include "ic/identity.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include <fstream>
@@ -89,6 +106,8 @@ constexpr const char* rfc8032_principal =
 
 constexpr const char* ed25519_spki_prefix = "302a300506032b6570032100";
 constexpr const char* secp256k1_spki_prefix = "3056301006072a8648ce3d020106052b8104000a03420004";
+constexpr const char* prime256v1_spki_prefix =
+    "3059301306072a8648ce3d020106082a8648ce3d03010703420004";
 
 // Shaped like what the agent signs: the domain separator and a 32-byte request id.
 ic::Bytes message_number(int i) {
@@ -119,7 +138,7 @@ BnPtr to_bn(ic::ByteView bytes) {
 
 // Rebuilds the DER ECDSA-Sig-Value from r || s and checks it against SHA-256(message), hashed
 // here rather than by OpenSSL so the test pins down what was signed.
-bool secp256k1_verifies(EVP_PKEY* key, ic::ByteView message, const ic::Bytes& signature) {
+bool ecdsa_verifies(EVP_PKEY* key, ic::ByteView message, const ic::Bytes& signature) {
     if (signature.size() != 64) return false;
     EcdsaSigPtr sig(ECDSA_SIG_new());
     BnPtr r = to_bn(ic::ByteView(signature).first(32));
@@ -138,9 +157,8 @@ bool secp256k1_verifies(EVP_PKEY* key, ic::ByteView message, const ic::Bytes& si
                            digest.size()) == 1;
 }
 
-BnPtr secp256k1_half_order() {
-    std::unique_ptr<EC_GROUP, Deleter<EC_GROUP_free>> group(
-        EC_GROUP_new_by_curve_name(NID_secp256k1));
+BnPtr half_order(int curve_nid) {
+    std::unique_ptr<EC_GROUP, Deleter<EC_GROUP_free>> group(EC_GROUP_new_by_curve_name(curve_nid));
     BnPtr half(BN_dup(EC_GROUP_get0_order(group.get())));
     BN_rshift1(half.get(), half.get());
     return half;
@@ -259,7 +277,7 @@ TEST_P(Secp256k1SameKey, GivesUncompressedNamedCurveDer) {
     PkeyPtr key = public_key_of(id);
     ASSERT_TRUE(key);
     ic::Bytes message = message_number(7);
-    EXPECT_TRUE(secp256k1_verifies(key.get(), message, id.sign(message)));
+    EXPECT_TRUE(ecdsa_verifies(key.get(), message, id.sign(message)));
 }
 
 INSTANTIATE_TEST_SUITE_P(Layouts, Secp256k1SameKey,
@@ -312,18 +330,18 @@ TEST(Identity, Secp256k1SignaturesVerifyWithLowS) {
     auto id = ic::Identity::from_pem_file(fixture("secp256k1_sec1.pem"));
     PkeyPtr key = public_key_of(id);
     ASSERT_TRUE(key);
-    BnPtr half = secp256k1_half_order();
+    BnPtr half = half_order(NID_secp256k1);
     // Half of raw ECDSA signatures have a high S, so 200 would all be low by chance with
     // probability 2^-200: passing means the normalisation ran.
     for (int i = 0; i < 200; ++i) {
         ic::Bytes message = message_number(i);
         ic::Bytes signature = id.sign(message);
         ASSERT_EQ(signature.size(), 64u);
-        EXPECT_TRUE(secp256k1_verifies(key.get(), message, signature)) << i;
+        EXPECT_TRUE(ecdsa_verifies(key.get(), message, signature)) << i;
         BnPtr s = to_bn(ic::ByteView(signature).last(32));
         EXPECT_LE(BN_cmp(s.get(), half.get()), 0) << "high S in signature " << i;
         message.back() ^= 1;
-        EXPECT_FALSE(secp256k1_verifies(key.get(), message, signature)) << i;
+        EXPECT_FALSE(ecdsa_verifies(key.get(), message, signature)) << i;
     }
 }
 
@@ -340,12 +358,191 @@ TEST(Identity, Secp256k1PadsShortRAndS) {
         ic::Bytes message = message_number(i);
         ic::Bytes signature = id.sign(message);
         ASSERT_EQ(signature.size(), 64u);
-        ASSERT_TRUE(secp256k1_verifies(key.get(), message, signature)) << i;
+        ASSERT_TRUE(ecdsa_verifies(key.get(), message, signature)) << i;
         short_r = short_r || signature[0] == 0;
         short_s = short_s || signature[32] == 0;
     }
     EXPECT_TRUE(short_r);
     EXPECT_TRUE(short_s);
+}
+
+struct MadeKey {
+    const char* file;
+    ic::Identity::Algorithm algorithm;
+    const char* principal;  // as `icp identity principal` printed it
+};
+
+void PrintTo(const MadeKey& key, std::ostream* os) { *os << key.file; }
+
+class IcpMadeAndDfxStyleKeys : public testing::TestWithParam<MadeKey> {};
+
+// Every key gives icp's own principal, and its signatures verify against the DER it sends.
+TEST_P(IcpMadeAndDfxStyleKeys, GiveIcpsPrincipalAndVerifiableSignatures) {
+    const MadeKey& key = GetParam();
+    auto id = ic::Identity::from_pem_file(fixture(key.file));
+    EXPECT_EQ(id.algorithm(), key.algorithm);
+    EXPECT_EQ(id.sender().to_text(), key.principal);
+    EXPECT_EQ(id.sender(), ic::Principal::self_authenticating(id.public_key_der()));
+    EXPECT_EQ(id.origin(), "file " + fixture(key.file).string());
+    const std::string der = ic::to_hex(id.public_key_der());
+    switch (key.algorithm) {
+        case ic::Identity::Algorithm::Ed25519:
+            EXPECT_TRUE(der.starts_with(ed25519_spki_prefix));
+            EXPECT_EQ(id.public_key_der().size(), 44u);
+            break;
+        case ic::Identity::Algorithm::Secp256k1:
+            EXPECT_TRUE(der.starts_with(secp256k1_spki_prefix));
+            EXPECT_EQ(id.public_key_der().size(), 88u);
+            break;
+        default:
+            EXPECT_TRUE(der.starts_with(prime256v1_spki_prefix));
+            EXPECT_EQ(id.public_key_der().size(), 91u);
+            break;
+    }
+    PkeyPtr public_key = public_key_of(id);
+    ASSERT_TRUE(public_key);
+    for (int i = 0; i < 5; ++i) {
+        ic::Bytes message = message_number(i);
+        ic::Bytes signature = id.sign(message);
+        ASSERT_EQ(signature.size(), 64u);
+        bool ok = key.algorithm == ic::Identity::Algorithm::Ed25519
+                      ? ed25519_verifies(public_key.get(), message, signature)
+                      : ecdsa_verifies(public_key.get(), message, signature);
+        EXPECT_TRUE(ok) << i;
+        message.back() ^= 1;
+        ok = key.algorithm == ic::Identity::Algorithm::Ed25519
+                 ? ed25519_verifies(public_key.get(), message, signature)
+                 : ecdsa_verifies(public_key.get(), message, signature);
+        EXPECT_FALSE(ok) << i;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Files, IcpMadeAndDfxStyleKeys,
+    testing::Values(
+        MadeKey{"icp_ed25519.pem", ic::Identity::Algorithm::Ed25519,
+                "ejoln-ycdwx-dcfdj-v3r2x-52y3f-tnptj-5z5g2-w7edt-t23n7-mwqmw-jae"},
+        MadeKey{"icp_secp256k1.pem", ic::Identity::Algorithm::Secp256k1,
+                "qtt3t-qfgs5-5b2h6-6n34b-5vssp-zq7s3-rfybb-spmdx-nknzz-pkx5b-qqe"},
+        MadeKey{"icp_prime256v1.pem", ic::Identity::Algorithm::Prime256v1,
+                "nliq2-jc2vn-h7vg6-storr-q2fbq-4bugr-7pqvu-xmjr2-s7m45-654sp-wae"},
+        MadeKey{"dfx_ed25519.pem", ic::Identity::Algorithm::Ed25519,
+                "6im66-nwwmn-lo2ga-cp2h5-xmz72-otxsk-ajq5p-ia2ma-kfnta-4mebw-yae"},
+        MadeKey{"dfx_secp256k1.pem", ic::Identity::Algorithm::Secp256k1,
+                "qlm5x-4n3pu-qne57-e67qi-dquxs-xzbii-s6y6m-bgdew-qin7r-tgz4s-mae"},
+        MadeKey{"dfx_secp256k1_params.pem", ic::Identity::Algorithm::Secp256k1,
+                "w3ugu-ysmms-ng6ln-vvlzf-th7qp-r6efl-oxtre-wmnvn-oamdz-tlg7l-6qe"},
+        MadeKey{"prime256v1.pem", ic::Identity::Algorithm::Prime256v1,
+                "jtppo-rqgxm-xtxiu-5rufz-7qu44-qcm3h-ql6kp-i6hwv-baq7t-cn3hg-tae"},
+        // Older fixtures, whose principals icp confirms as well.
+        MadeKey{"ed25519.pem", ic::Identity::Algorithm::Ed25519, ed25519_principal},
+        MadeKey{"ed25519_dfx_legacy.pem", ic::Identity::Algorithm::Ed25519, rfc8032_principal},
+        MadeKey{"secp256k1_sec1.pem", ic::Identity::Algorithm::Secp256k1, secp256k1_principal}));
+
+TEST(Identity, IcpEd25519ExportIsPkcs8V2) {
+    // Guards the fixture: OpenSSL 3.0 alone must not read it, or the test above proves nothing
+    // about the v2 path.
+    std::string pem = read_text(fixture("icp_ed25519.pem"));
+    std::unique_ptr<BIO, Deleter<BIO_free_all>> bio(
+        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    PkeyPtr direct(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+    ERR_clear_error();
+    EXPECT_FALSE(direct) << "OpenSSL reads PKCS#8 v2 by itself now";
+    EXPECT_NE(pem.find("MFECAQEw"), std::string::npos) << "not version 1 (v2) with 0x51 bytes";
+}
+
+// The icp_ed25519.pem DER with one byte of the attached public key changed.
+std::string icp_ed25519_with_wrong_public_key() {
+    std::string pem = read_text(fixture("icp_ed25519.pem"));
+    std::istringstream lines(pem);
+    std::string body;
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.starts_with("-----")) body += line;
+    }
+    std::vector<unsigned char> der(body.size());
+    int size = EVP_DecodeBlock(der.data(), reinterpret_cast<const unsigned char*>(body.data()),
+                               static_cast<int>(body.size()));
+    EXPECT_EQ(size, 84);  // 83 bytes and one '=' of padding decoded as zero
+    der.resize(83);
+    der[82] ^= 0x01;
+    std::string encoded(4 * ((der.size() + 2) / 3) + 1, '\0');
+    int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()), der.data(),
+                                  static_cast<int>(der.size()));
+    encoded.resize(static_cast<std::size_t>(written));
+    return "-----BEGIN PRIVATE KEY-----\n" + encoded + "\n-----END PRIVATE KEY-----\n";
+}
+
+TEST(Identity, RefusesPkcs8V2WhosePublicKeyDoesNotMatch) {
+    std::string pem = icp_ed25519_with_wrong_public_key();
+    std::string message = usage_error([&] { ic::Identity::from_pem(pem, "edited.pem"); });
+    expect_contains(message, "'edited.pem'");
+    expect_contains(message, "attached public key does not match");
+    expect_contains(message, "icp identity export");
+    std::istringstream lines(pem);
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.starts_with("-----")) {
+            EXPECT_EQ(message.find(line.substr(0, 8)), std::string::npos) << message;
+        }
+    }
+}
+
+TEST(Identity, RefusesMalformedPkcs8V2) {
+    // Truncated, trailing bytes, and a wrong algorithm OID: all "not readable", none accepted.
+    for (const char* body : {
+             // 83-byte icp key cut after the seed's header
+             "MFECAQEwBQYDK2VwBCIEIA==",
+             // version 2 (not 0 or 1)
+             "MFECAQIwBQYDK2VwBCIEIDCUL/fHOJchYdoyQc9uZI/"
+             "I1bwRXwu0wzrYv2Lk7y5hgSEAc+BnCfmAFfrmCdmNzhG"
+             "3mKtxiHKuT8fKo/hAOQ7D9Xg=",
+             // OID 1.3.101.113 (Ed448)
+             "MFECAQEwBQYDK2VxBCIEIDCUL/fHOJchYdoyQc9uZI/"
+             "I1bwRXwu0wzrYv2Lk7y5hgSEAc+BnCfmAFfrmCdmNzhG"
+             "3mKtxiHKuT8fKo/hAOQ7D9Xg=",
+         }) {
+        std::string pem =
+            std::string("-----BEGIN PRIVATE KEY-----\n") + body + "\n-----END PRIVATE KEY-----\n";
+        std::string message = usage_error([&] { ic::Identity::from_pem(pem, "bad.pem"); });
+        expect_contains(message, "'bad.pem'");
+    }
+}
+
+TEST(Identity, Prime256v1SignaturesVerifyWithLowS) {
+    auto id = ic::Identity::from_pem_file(fixture("icp_prime256v1.pem"));
+    EXPECT_STREQ(id.algorithm_name(), "prime256v1");
+    PkeyPtr key = public_key_of(id);
+    ASSERT_TRUE(key);
+    BnPtr half = half_order(NID_X9_62_prime256v1);
+    for (int i = 0; i < 100; ++i) {
+        ic::Bytes message = message_number(i);
+        ic::Bytes signature = id.sign(message);
+        ASSERT_EQ(signature.size(), 64u);
+        EXPECT_TRUE(ecdsa_verifies(key.get(), message, signature)) << i;
+        BnPtr s = to_bn(ic::ByteView(signature).last(32));
+        EXPECT_LE(BN_cmp(s.get(), half.get()), 0) << "high S in signature " << i;
+    }
+}
+
+TEST(Identity, Ed25519FromSeedChecksThePublicKey) {
+    // RFC 8032 §7.1 TEST 1.
+    ic::Bytes seed =
+        ic::from_hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    ic::Bytes public_key =
+        ic::from_hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+    auto id = ic::Identity::from_ed25519_seed(seed, public_key, "the token");
+    EXPECT_EQ(ic::to_hex(id.public_key_der()), rfc8032_der);
+    EXPECT_EQ(ic::to_hex(id.sign(ic::Bytes{})), rfc8032_empty_signature);
+    EXPECT_EQ(ic::Identity::from_ed25519_seed(seed, {}, "x").sender(), id.sender());
+
+    public_key[0] ^= 1;
+    std::string message =
+        usage_error([&] { ic::Identity::from_ed25519_seed(seed, public_key, "the token"); });
+    expect_contains(message, "the token holds an Ed25519 key whose public key does not match");
+    EXPECT_EQ(message.find("9d61b1"), std::string::npos);
+    expect_contains(usage_error([&] {
+                        ic::Identity::from_ed25519_seed(ic::ByteView(seed).first(31), {}, "t");
+                    }),
+                    "32-byte");
 }
 
 TEST(Identity, CopiesShareTheKey) {
@@ -369,16 +566,16 @@ TEST(Identity, EncryptedKeysAskForDecryptionNotAPassword) {
 }
 
 TEST(Identity, RejectsUnsupportedKeyTypes) {
-    std::string p256 = load_error("prime256v1.pem");
-    expect_contains(p256, fixture("prime256v1.pem").string());
-    expect_contains(p256, "prime256v1");
-    expect_contains(p256, "Ed25519 and secp256k1");
-    expect_no_key_material(p256, fixture("prime256v1.pem"));
+    std::string p384 = load_error("secp384r1.pem");
+    expect_contains(p384, fixture("secp384r1.pem").string());
+    expect_contains(p384, "secp384r1");
+    expect_contains(p384, "Ed25519, secp256k1 and P-256 (prime256v1)");
+    expect_no_key_material(p384, fixture("secp384r1.pem"));
 
     std::string rsa = load_error("rsa.pem");
     expect_contains(rsa, fixture("rsa.pem").string());
     expect_contains(rsa, "RSA");
-    expect_contains(rsa, "Ed25519 and secp256k1");
+    expect_contains(rsa, "Ed25519, secp256k1 and P-256 (prime256v1)");
     expect_no_key_material(rsa, fixture("rsa.pem"));
 }
 
@@ -417,7 +614,7 @@ TEST(Identity, FromPemNamesItsSource) {
 
 TEST(Identity, FailuresLeaveNoOpenSslErrorsBehind) {
     ERR_clear_error();
-    for (const char* name : {"garbage.pem", "rsa.pem", "encrypted.pem", "prime256v1.pem"}) {
+    for (const char* name : {"garbage.pem", "rsa.pem", "encrypted.pem", "secp384r1.pem"}) {
         EXPECT_THROW(ic::Identity::from_pem_file(fixture(name)), ic::Error);
         EXPECT_EQ(ERR_peek_error(), 0u) << name;
     }

@@ -40,9 +40,20 @@ const ic::Principal& require_canister(const Connection& connection) {
 }
 
 ic::Agent make_agent(const Connection& connection) {
-    return ic::Agent(
-        load_identity(connection),
-        agent_options(connection, [](const std::string& text) { Output::notice(text); }));
+    auto identity = [&] {
+        try {
+            return load_identity(connection);
+        } catch (const ic::Error& error) {
+            // The identity is read before anything is sent: say so, since the user may fear a
+            // half-done operation.
+            ic::rethrow_with_message(
+                error,
+                std::string(error.what()) + "\nNothing was done: the module was not contacted.");
+        }
+    }();
+    return ic::Agent(std::move(identity), agent_options(connection, [](const std::string& text) {
+                         Output::notice(text);
+                     }));
 }
 
 void progress(const std::string& text) { Output::notice(text); }
@@ -184,8 +195,9 @@ int with_module(const ParsedFlags& flags, const char* command, Access access, Bo
         if (!ic::denies_permission(error)) throw;
         // The most common first-run problem: say who we are and how to become a controller.
         std::string who = agent.identity().sender().to_text();
-        std::string source = connection.identity ? " (from " + connection.identity->string() + ")"
-                                                 : " (anonymous: no identity was given)";
+        std::string source = agent.identity().origin().empty()
+                                 ? " (anonymous: no identity was given)"
+                                 : " (from " + agent.identity().origin() + ")";
         ic::rethrow_with_message(
             error,
             std::string(error.what()) + "\nThe identity " + who + source +
@@ -498,12 +510,21 @@ int run_whoami(const ParsedFlags& flags) {
     Connection connection = resolve_connection(flags);
     ic::Identity identity = load_identity(connection);
     Output out(flags.has("json"));
+    // Where the key came from, so that a surprising principal can be traced (a JUNO_TOKEN left
+    // in the environment, a name found in dfx's store rather than icp's); never the key.
+    const bool given = !identity.origin().empty();
+    const std::string source =
+        given ? identity.origin() : "no identity was given and JUNO_TOKEN is not set";
     if (out.json()) {
         auto& a = out.allocator();
         out.document().AddMember("principal", json_string(identity.sender().to_text(), a), a);
         out.document().AddMember("algorithm", json_string(identity.algorithm_name(), a), a);
+        out.document().AddMember("source", json_string(source, a), a);
     } else {
+        // The principal alone on stdout, so that `$(juno-helper whoami)` stays usable.
         out.line(identity.sender().to_text());
+        Output::notice(given ? std::string(identity.algorithm_name()) + " identity from " + source
+                             : "anonymous: " + source);
     }
     out.flush();
     return 0;
@@ -597,7 +618,9 @@ const std::vector<Command>& commands() {
          run_start},
         {"status", "print a module's run status, module hash, version and controllers",
          with_connection({}), run_status},
-        {"whoami", "print the principal of --identity (the controller to add to a module)",
+        {"whoami",
+         "print the principal of the identity (the controller to add to a module) and where it "
+         "came from",
          with_connection({}), run_whoami},
     };
     return table;

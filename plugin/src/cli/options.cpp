@@ -4,10 +4,13 @@
 #include <rapidjson/error/en.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
 
+#include "cli/identity_stores.hpp"
+#include "cli/juno_token.hpp"
 #include "ic/error.hpp"
 #include "ic/root_key.hpp"
 #include "ic/transport.hpp"
@@ -25,7 +28,9 @@ const std::vector<FlagSpec>& connection_flags() {
         {"root-key", true, "<ic|fetch|hex>",
          "key that certifies replies: ic (mainnet), fetch (ask the replica; default on "
          "loopback), or the key in hex"},
-        {"identity", true, "<pem>", "PEM file of a controller (Ed25519 or secp256k1)"},
+        {"identity", true, "<pem|name>",
+         "a controller's PEM file (Ed25519, secp256k1 or P-256), or the name of an icp or dfx "
+         "identity (default: JUNO_TOKEN if set, else anonymous)"},
         {"timeout", true, "<seconds>", "how long to wait for one call's outcome (default 300)"},
         {"wait", true, "<seconds>",
          "how long to wait for another run on the same module to finish (default 60)"},
@@ -216,20 +221,49 @@ Connection resolve_connection(const ParsedFlags& flags) {
 bool looks_like_key_material(const std::string& value) {
     if (value.find("-----") != std::string::npos) return true;  // PEM armour
     if (value.find_first_of("\r\n") != std::string::npos) return true;
+    if (value.size() < 40 || value.find('.') != std::string::npos) return false;
     // A bare base64 or hex key (no folder in it): a path to a key has a '/' or a '.'.
-    if (value.size() >= 40 && value.find_first_of("/.") == std::string::npos) return true;
-    return false;
+    if (value.find('/') == std::string::npos) return true;
+    // Base64 with '/' in it, such as a JUNO_TOKEN ("eyJ...", base64 of JSON) pasted as the
+    // identity: only base64 characters, and not an absolute path.
+    const bool base64_only =
+        value.find_first_not_of(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") ==
+        std::string::npos;
+    return base64_only && !value.starts_with('/');
 }
 
 ic::Identity load_identity(const Connection& connection) {
-    if (!connection.identity) return ic::Identity::anonymous();
+    if (!connection.identity) {
+        // Juno's CLI signs with its CI token when one is set; so does the helper, read here from
+        // the environment so that the key never passes through CMake or a command line.
+        if (const char* token = std::getenv("JUNO_TOKEN")) return identity_from_juno_token(token);
+        return ic::Identity::anonymous();
+    }
     std::string value = connection.identity->string();
+    if (is_identity_name(value)) {
+        if (auto named = find_named_identity(value, IdentityStores::from_environment())) {
+            return *named;
+        }
+    }
     if (looks_like_key_material(value) && !std::filesystem::exists(*connection.identity)) {
         // Never echo it: a key pasted where its file name belongs must not reach a log.
         fail(ErrorKind::Usage,
              "the identity given (--identity, JUNO_IDENTITY or the module config) is not a file "
              "name: it looks like the key itself, so it is not shown. Pass the path of the PEM "
-             "file instead, e.g. --identity ~/.config/dfx/identity/default/identity.pem");
+             "file or an icp/dfx identity's name instead, e.g. --identity "
+             "~/.config/dfx/identity/default/identity.pem (Juno's CI token goes in the JUNO_TOKEN "
+             "environment variable, never here)");
+    }
+    if (is_identity_name(value)) {
+        const IdentityStores stores = IdentityStores::from_environment();
+        fail(ErrorKind::Usage,
+             "the identity '" + value + "' is neither a file nor a named identity: icp's store (" +
+                 (stores.icp.empty() ? std::string("not found") : stores.icp.string()) +
+                 ") and dfx's (" +
+                 (stores.dfx.empty() ? std::string("not found") : stores.dfx.string()) +
+                 ") do not hold it. Give a PEM file's path, or a name that `icp identity list` "
+                 "or `dfx identity list` shows");
     }
     return ic::Identity::from_pem_file(*connection.identity);
 }

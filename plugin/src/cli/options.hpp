@@ -71,8 +71,10 @@ std::string resolve_network_url(const std::string& network);
 // Builds the agent options (root key policy included) for a connection.
 ic::AgentOptions agent_options(const Connection& connection,
                                std::function<void(const std::string&)> on_notice);
-// The identity the connection names; a value that looks like key material rather than a file
-// name is refused without being echoed (looks_like_key_material).
+// The identity the connection names: a PEM file, or a bare name from icp's or dfx's store
+// (identity_stores.hpp); when none is named, JUNO_TOKEN from the environment (juno_token.hpp),
+// else the anonymous identity. A value that looks like key material rather than a file name is
+// refused without being echoed (looks_like_key_material).
 ic::Identity load_identity(const Connection& connection);
 bool looks_like_key_material(const std::string& value);
 

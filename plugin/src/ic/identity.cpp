@@ -17,6 +17,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "ic/ed25519_pkcs8.hpp"
 #include "ic/error.hpp"
 
 namespace ic {
@@ -60,6 +61,11 @@ constexpr std::array<std::uint8_t, 24> secp256k1_spki_prefix = {
     0x30, 0x56, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02,
     0x01, 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x0a, 0x03, 0x42, 0x00, 0x04};
 constexpr std::size_t secp256k1_spki_size = 88;
+// The same with the P-256 OID (1.2.840.10045.3.1.7), as agent-rs and @icp-sdk/core send it.
+constexpr std::array<std::uint8_t, 27> prime256v1_spki_prefix = {
+    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+    0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00, 0x04};
+constexpr std::size_t prime256v1_spki_size = 91;
 
 [[noreturn]] void bad_identity(const std::string& source, const std::string& why) {
     // Failed decoders leave entries on OpenSSL's thread-local error queue; later, unrelated
@@ -70,8 +76,8 @@ constexpr std::size_t secp256k1_spki_size = 88;
 
 [[noreturn]] void unsupported(const std::string& source, const std::string& what) {
     bad_identity(source, "holds " + what +
-                             "; juno-helper supports Ed25519 and secp256k1 keys (the kinds dfx "
-                             "and icp-cli create)");
+                             "; juno-helper supports Ed25519, secp256k1 and P-256 (prime256v1) "
+                             "keys (the kinds dfx and icp-cli create)");
 }
 
 // Without a callback OpenSSL prompts on the terminal, which would hang a build step (or read
@@ -87,18 +93,32 @@ BioPtr memory_bio(std::string_view pem) {
     return bio;
 }
 
-// Very old dfx releases wrote Ed25519 keys as PKCS#8 v1 with the public key under an explicit
-// [1] tag, which RFC 5958 does not allow and OpenSSL rejects. The 32-byte seed sits where it sits
-// in a conforming key, so it is taken from there; the appended public key must then match it.
-PkeyPtr read_legacy_dfx_ed25519(std::string_view pem, const std::string& source) {
-    static constexpr std::array<std::uint8_t, 16> head = {0x30, 0x53, 0x02, 0x01, 0x01, 0x30,
-                                                          0x05, 0x06, 0x03, 0x2b, 0x65, 0x70,
-                                                          0x04, 0x22, 0x04, 0x20};
-    static constexpr std::array<std::uint8_t, 5> public_tag = {0xa1, 0x23, 0x03, 0x21, 0x00};
-    constexpr std::size_t seed_size = 32;
-    constexpr std::size_t public_size = 32;
-    constexpr std::size_t total_size = head.size() + seed_size + public_tag.size() + public_size;
+// The Ed25519 key of `seed`; when `expected_public` is given (32 bytes), it must be the seed's
+// public key, else `mismatch` is called (and must throw).
+template <class Mismatch>
+PkeyPtr ed25519_key(ByteView seed, ByteView expected_public, Mismatch mismatch) {
+    PkeyPtr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
+    if (!key) {
+        ERR_clear_error();
+        fail(ErrorKind::Protocol, "OpenSSL could not load an Ed25519 key");
+    }
+    if (expected_public.empty()) return key;
+    std::array<unsigned char, 32> derived{};
+    std::size_t derived_size = derived.size();
+    if (EVP_PKEY_get_raw_public_key(key.get(), derived.data(), &derived_size) != 1 ||
+        expected_public.size() != derived.size() ||
+        !std::equal(derived.begin(), derived.end(), expected_public.begin())) {
+        ERR_clear_error();
+        mismatch();
+    }
+    return key;
+}
 
+// PEM_read_bio_PrivateKey in OpenSSL 3.0 refuses PKCS#8 keys that carry their public key
+// (RFC 5958 v2, as `icp identity export` writes Ed25519 keys, and the non-conforming layout of
+// very old dfx). Those are read here: the seed gives the key, and the attached public key must
+// then be the seed's.
+PkeyPtr read_ed25519_with_public_key(std::string_view pem, const std::string& source) {
     BioPtr bio = memory_bio(pem);
     unsigned char* raw = nullptr;
     char* raw_name = nullptr;
@@ -111,22 +131,16 @@ PkeyPtr read_legacy_dfx_ed25519(std::string_view pem, const std::string& source)
     std::unique_ptr<char, OpensslFree> name_owner(raw_name);
     std::unique_ptr<unsigned char, SecretFree> der(raw,
                                                    SecretFree{static_cast<std::size_t>(raw_size)});
-    if (der.get_deleter().size != total_size || !std::equal(head.begin(), head.end(), raw) ||
-        !std::equal(public_tag.begin(), public_tag.end(), raw + head.size() + seed_size)) {
+    Ed25519KeyPair pair;
+    if (!parse_ed25519_one_asymmetric_key(ByteView(raw, der.get_deleter().size), pair)) {
         return nullptr;
     }
-    const unsigned char* seed = raw + head.size();
-    PkeyPtr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed, seed_size));
-    if (!key) return nullptr;
-    std::array<unsigned char, public_size> derived{};
-    std::size_t derived_size = derived.size();
-    if (EVP_PKEY_get_raw_public_key(key.get(), derived.data(), &derived_size) != 1 ||
-        !std::equal(derived.begin(), derived.end(), raw + total_size - public_size)) {
+    return ed25519_key(pair.seed, pair.public_key, [&] {
         bad_identity(source,
-                     "holds an old dfx Ed25519 key whose public key does not match its "
-                     "private key");
-    }
-    return key;
+                     "holds an Ed25519 key whose attached public key does not match its private "
+                     "key; the file is damaged or was edited. Export the identity again (`icp "
+                     "identity export <name>` or `dfx identity export <name>`)");
+    });
 }
 
 PkeyPtr read_private_key(std::string_view pem, const std::string& source) {
@@ -141,7 +155,7 @@ PkeyPtr read_private_key(std::string_view pem, const std::string& source) {
                          source +
                          "' -out plain.pem` (it asks for the password), and use that file");
     }
-    if (PkeyPtr legacy = read_legacy_dfx_ed25519(pem, source)) return legacy;
+    if (PkeyPtr attached = read_ed25519_with_public_key(pem, source)) return attached;
     if (source.ends_with(".encrypted")) {
         bad_identity(source,
                      "is not a PEM key (dfx encrypts keys in its own format); export it "
@@ -171,14 +185,18 @@ Identity::Algorithm classify(EVP_PKEY* key, const std::string& source) {
         curve_size == 0) {
         unsupported(source, "an EC key with explicit curve parameters instead of a named curve");
     }
-    if (OBJ_sn2nid(curve.data()) != NID_secp256k1) {
-        unsupported(source, std::string("an EC key on curve ") + curve.data());
+    switch (OBJ_sn2nid(curve.data())) {
+        case NID_secp256k1:
+            return Identity::Algorithm::Secp256k1;
+        case NID_X9_62_prime256v1:
+            return Identity::Algorithm::Prime256v1;
+        default:
+            unsupported(source, std::string("an EC key on curve ") + curve.data());
     }
-    return Identity::Algorithm::Secp256k1;
 }
 
 Bytes encode_public_key(EVP_PKEY* key, Identity::Algorithm algorithm, const std::string& source) {
-    if (algorithm == Identity::Algorithm::Secp256k1) {
+    if (algorithm != Identity::Algorithm::Ed25519) {
         // OpenSSL keeps the point form of the file it read: a SEC1 key stored compressed would
         // be written compressed, which the IC rejects. Force the form the IC accepts.
         auto set = [key](const char* name, const char* value) {
@@ -187,7 +205,7 @@ Bytes encode_public_key(EVP_PKEY* key, Identity::Algorithm algorithm, const std:
         if (!set(OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
                  OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_UNCOMPRESSED) ||
             !set(OSSL_PKEY_PARAM_EC_ENCODING, OSSL_PKEY_EC_ENCODING_GROUP)) {
-            bad_identity(source, "holds a secp256k1 key OpenSSL cannot re-encode");
+            bad_identity(source, "holds an EC key OpenSSL cannot re-encode");
         }
     }
     int size = i2d_PUBKEY(key, nullptr);
@@ -196,10 +214,15 @@ Bytes encode_public_key(EVP_PKEY* key, Identity::Algorithm algorithm, const std:
     if (size <= 0 || i2d_PUBKEY(key, &out) != size) {
         bad_identity(source, "holds a key whose public key OpenSSL cannot encode");
     }
-    const bool ed25519 = algorithm == Identity::Algorithm::Ed25519;
-    const ByteView prefix =
-        ed25519 ? ByteView(ed25519_spki_prefix) : ByteView(secp256k1_spki_prefix);
-    const std::size_t expected_size = ed25519 ? ed25519_spki_size : secp256k1_spki_size;
+    ByteView prefix = ed25519_spki_prefix;
+    std::size_t expected_size = ed25519_spki_size;
+    if (algorithm == Identity::Algorithm::Secp256k1) {
+        prefix = secp256k1_spki_prefix;
+        expected_size = secp256k1_spki_size;
+    } else if (algorithm == Identity::Algorithm::Prime256v1) {
+        prefix = prime256v1_spki_prefix;
+        expected_size = prime256v1_spki_size;
+    }
     if (der.size() != expected_size || !std::equal(prefix.begin(), prefix.end(), der.begin())) {
         bad_identity(source, "holds a key whose public key is not in the form the IC expects");
     }
@@ -213,24 +236,27 @@ Bytes encode_public_key(EVP_PKEY* key, Identity::Algorithm algorithm, const std:
 
 // ECDSA signatures are malleable: (r, n - s) verifies as well as (r, s). The IC accepts both,
 // but the canonical low-S form is what other agents send and what stricter verifiers require.
-struct Secp256k1Order {
+struct CurveOrder {
     EcGroupPtr group;
     BnPtr half;
 };
 
-const Secp256k1Order& secp256k1_order() {
-    static const Secp256k1Order order = [] {
-        Secp256k1Order o;
-        o.group.reset(EC_GROUP_new_by_curve_name(NID_secp256k1));
-        if (o.group) o.half.reset(BN_dup(EC_GROUP_get0_order(o.group.get())));
-        if (!o.half || BN_rshift1(o.half.get(), o.half.get()) != 1) signing_failed();
-        return o;
-    }();
-    return order;
+CurveOrder make_order(int nid) {
+    CurveOrder o;
+    o.group.reset(EC_GROUP_new_by_curve_name(nid));
+    if (o.group) o.half.reset(BN_dup(EC_GROUP_get0_order(o.group.get())));
+    if (!o.half || BN_rshift1(o.half.get(), o.half.get()) != 1) signing_failed();
+    return o;
+}
+
+const CurveOrder& order_of(Identity::Algorithm algorithm) {
+    static const CurveOrder secp256k1 = make_order(NID_secp256k1);
+    static const CurveOrder prime256v1 = make_order(NID_X9_62_prime256v1);
+    return algorithm == Identity::Algorithm::Secp256k1 ? secp256k1 : prime256v1;
 }
 
 // The IC wants r || s as two 32-byte big-endian numbers, not OpenSSL's DER ECDSA-Sig-Value.
-Bytes compact_low_s(const Bytes& der_signature) {
+Bytes compact_low_s(const Bytes& der_signature, const CurveOrder& order) {
     const unsigned char* in = der_signature.data();
     EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &in, static_cast<long>(der_signature.size())));
     if (!sig) signing_failed();
@@ -238,7 +264,6 @@ Bytes compact_low_s(const Bytes& der_signature) {
     const BIGNUM* s = nullptr;
     ECDSA_SIG_get0(sig.get(), &r, &s);
 
-    const Secp256k1Order& order = secp256k1_order();
     BnPtr low_s(BN_dup(s));
     if (!low_s) signing_failed();
     if (BN_cmp(s, order.half.get()) > 0 &&
@@ -285,7 +310,9 @@ Identity Identity::from_pem_file(const std::filesystem::path& path) {
     }
     OPENSSL_cleanse(chunk.data(), chunk.size());
     if (in.bad()) bad_identity(source, "cannot be read");
-    return from_pem(pem, source);
+    Identity identity = from_pem(pem, source);
+    identity.origin_ = "file " + source;
+    return identity;
 }
 
 Identity Identity::from_pem(std::string_view pem, const std::string& source_name) {
@@ -306,12 +333,31 @@ Identity Identity::from_pem(std::string_view pem, const std::string& source_name
     return identity;
 }
 
+Identity Identity::from_ed25519_seed(ByteView seed, ByteView public_key,
+                                     const std::string& source) {
+    if (seed.size() != 32 || (!public_key.empty() && public_key.size() != 32)) {
+        fail(ErrorKind::Usage, source + " does not hold a 32-byte Ed25519 key");
+    }
+    PkeyPtr key = ed25519_key(seed, public_key, [&] {
+        fail(ErrorKind::Usage,
+             source + " holds an Ed25519 key whose public key does not match its private key");
+    });
+    Identity identity;
+    identity.algorithm_ = Algorithm::Ed25519;
+    identity.public_key_der_ = encode_public_key(key.get(), identity.algorithm_, source);
+    identity.sender_ = Principal::self_authenticating(identity.public_key_der_);
+    identity.key_ = std::shared_ptr<evp_pkey_st>(std::move(key));
+    return identity;
+}
+
 const char* Identity::algorithm_name() const {
     switch (algorithm_) {
         case Algorithm::Ed25519:
             return "Ed25519";
         case Algorithm::Secp256k1:
             return "secp256k1";
+        case Algorithm::Prime256v1:
+            return "prime256v1";
         case Algorithm::Anonymous:
             break;
     }
@@ -322,7 +368,8 @@ Bytes Identity::sign(ByteView message) const {
     if (is_anonymous()) {
         fail(ErrorKind::Usage,
              "this call must be signed by a controller, but no identity is set: pass --identity "
-             "<pem> (or IDENTITY / JUNO_IDENTITY in CMake)");
+             "<pem file or icp/dfx identity name> (or IDENTITY / JUNO_IDENTITY in CMake), or set "
+             "JUNO_TOKEN");
     }
     MdCtxPtr ctx(EVP_MD_CTX_new());
     // Ed25519 hashes internally and takes no digest; the IC's ECDSA is over SHA-256.
@@ -343,7 +390,7 @@ Bytes Identity::sign(ByteView message) const {
         if (signature.size() != 64) signing_failed();
         return signature;
     }
-    return compact_low_s(signature);
+    return compact_low_s(signature, order_of(algorithm_));
 }
 
 }  // namespace ic
