@@ -165,7 +165,8 @@ std::optional<HelperUpgradeOptions> helper_options(const Json& input) {
     const Json& skip = options["skip_pre_upgrade"];
     const Json& persistence = options["wasm_memory_persistence"];
     if (!skip.IsNull() && !skip.GetBool()) return std::nullopt;
-    if (!persistence.IsNull() && std::string(persistence.GetString()) != "keep") return std::nullopt;
+    if (!persistence.IsNull() && std::string(persistence.GetString()) != "keep")
+        return std::nullopt;
     if (skip.IsNull() && persistence.IsNull()) return std::nullopt;
     return HelperUpgradeOptions{!persistence.IsNull(), !skip.IsNull()};
 }

@@ -125,11 +125,11 @@ test('keys from icp, dfx and Juno sign calls the replica accepts', async (t) => 
     const strangerToken = btoa(JSON.stringify({ token: stranger.toJSON() }));
     const refused = await run(HELPER, base, { env: { ...noStores, JUNO_TOKEN: strangerToken } });
     assert.notEqual(refused.code, 0, refused.output);
-    assert.match(refused.stderr, new RegExp(`The identity ${stranger.getPrincipal().toText()} \\(from JUNO_TOKEN\\) is not a controller`));
+    assert.match(refused.stderr, new RegExp(`The identity ${stranger.getPrincipal().toText()} \\(from JUNO_TOKEN\\) is not allowed to do this: it is not a controller`));
     assert.ok(!refused.output.includes(strangerToken), 'the token is not echoed');
     const named = await run(HELPER, [...base, '--identity', 'icp-secp256k1'], { env: { ICP_HOME: icp.home } });
     assert.notEqual(named.code, 0, named.output);
-    assert.match(named.stderr, /\(from icp identity 'icp-secp256k1' \(.*icp-secp256k1\.pem\)\) is not a controller/);
+    assert.match(named.stderr, /\(from icp identity 'icp-secp256k1' \(.*icp-secp256k1\.pem\)\) is not allowed to do this: it is not a controller/);
     assert.deepEqual(await admin(fx.url, 'GET', `canisters/${canister}`), before);
   });
 });
