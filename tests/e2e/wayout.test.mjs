@@ -45,7 +45,7 @@ test('a non-controller gets the controller hint and a command that works as prin
   const r = await p.target('juno_backup');
   assert.notEqual(r.code, 0, r.output);
   assert.match(r.output, /IC0512/);
-  assert.match(r.output, new RegExp(`The identity ${other.principal} \\(from \\S+other\\.pem\\) is not allowed to do this`));
+  assert.match(r.output, new RegExp(`The identity ${other.principal} \\(from file \\S+other\\.pem\\) is not allowed to do this`));
   assert.match(r.output, new RegExp(`--add-controller ${other.principal}\\), then run: cmake --build \\S+ --target juno_backup_satellite`));
   assert.doesNotMatch(r.output, /Run it again with/, 'repeating it cannot help');
   await assertUntouched(fx, before, r.output);
