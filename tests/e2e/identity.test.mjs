@@ -4,10 +4,10 @@
 // own; `juno-helper upgrade` and `backup` sign with it, and the replica's state shows the result.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, copyFileSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fixture, run, HELPER, admin, wasmModule, sha256hex } from './harness.mjs';
+import { fixture, project, run, HELPER, admin, wasmModule, sha256hex } from './harness.mjs';
 import { IcpCli, makeIdentity } from '../replica/test/harness.mjs';
 
 const keys = join(dirname(fileURLToPath(import.meta.url)), '..', 'unit', 'data');
@@ -95,6 +95,32 @@ test('keys from icp, dfx and Juno sign calls the replica accepts', async (t) => 
     const token = btoa(JSON.stringify({ token: key.toJSON() }));
     const { who } = await upgradeAndBackUp(fx, key.getPrincipal().toText(), { env: { ...noStores, JUNO_TOKEN: token } });
     assert.equal(who.source, 'JUNO_TOKEN');
+  });
+
+  // What a CMake user does: the name (or nothing, with JUNO_TOKEN in CI) in the cache, the key
+  // found by the helper when the target runs; the cache never holds the key or the token.
+  await t.test('through CMake: JUNO_IDENTITY=<icp identity name>, and JUNO_TOKEN with it unset', async () => {
+    const named = await principalOf('icp-ed25519');
+    const Ed25519KeyIdentity = makeIdentity('ed25519').identity.constructor;
+    const ci = Ed25519KeyIdentity.generate();
+    const token = btoa(JSON.stringify({ token: ci.toJSON() }));
+    await admin(fx.url, 'POST', `canisters/${fx.canister}/state`, { controllers: [named, ci.getPrincipal().toText()] });
+    const cases = [
+      { identity: 'icp-ed25519', env: { ICP_HOME: icp.home }, wasm: wasmModule({ v: [1] }) },
+      { identity: '', env: { ...noStores, JUNO_TOKEN: token }, wasm: wasmModule({ v: [2] }) },
+    ];
+    for (const { identity, env, wasm } of cases) {
+      const p = await project(fx, { wasm: fx.writeWasm(`cmake-${identity || 'token'}.wasm`, wasm), identity });
+      const cache = readFileSync(join(p.build, 'CMakeCache.txt'), 'utf8');
+      assert.match(cache, new RegExp(`^JUNO_IDENTITY:STRING=${identity}$`, 'm'), 'the name is kept as given');
+      assert.ok(!cache.includes(token), 'the token never reaches the cache');
+      const r = await run('cmake', ['--build', p.build, '--target', 'juno_upgrade'], { env });
+      assert.equal(r.code, 0, r.output);
+      const state = await fx.state();
+      assert.equal(state.module_hash, sha256hex(wasm));
+      assert.equal(state.status, 'running');
+      assert.ok(!r.output.includes(token), 'the token is never printed');
+    }
   });
 
   await t.test('refusals name the way out and leave the module alone', async () => {
