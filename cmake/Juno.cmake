@@ -8,7 +8,7 @@ Orbiters, or any canister) from a CMake build.
 .. code-block:: cmake
 
   find_package(Juno CONFIG REQUIRED)        # or add_subdirectory / FetchContent
-  juno_add_module(satellite KIND satellite WASM $<TARGET_FILE:my_satellite> DEPENDS my_satellite)
+  juno_add_module(satellite KIND satellite WASM $<TARGET_FILE:my_satellite>)
 
 Then ``cmake --build build --target juno_upgrade`` backs the module up and upgrades it.
 
@@ -50,8 +50,15 @@ Cache options
   A prebuilt ``juno-helper`` to use instead of building one (for packagers).
 #]=======================================================================]
 
-cmake_minimum_required(VERSION 3.22)
 include_guard(GLOBAL)
+if(CMAKE_VERSION VERSION_LESS 3.22)
+  message(FATAL_ERROR "juno-cmake needs CMake 3.22 or newer; this is CMake ${CMAKE_VERSION}.")
+endif()
+# This file's policies, which its functions keep (CMake records them where a function is
+# defined), pushed and popped so that nothing leaks into the caller: cmake_minimum_required here
+# would lower the caller's CMAKE_MINIMUM_REQUIRED_VERSION.
+cmake_policy(PUSH)
+cmake_policy(VERSION 3.22...3.31)
 
 include(${CMAKE_CURRENT_LIST_DIR}/_JunoPrincipal.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/_JunoConfigFile.cmake)
@@ -127,11 +134,49 @@ function(_juno_add_helper_target target command module_config comment)
     USES_TERMINAL VERBATIM)
 endfunction()
 
-# One aggregate target over every module, created with the first module.
+# One aggregate target over every module, created with the first module. A target of that name
+# the project made itself is never taken over.
 function(_juno_add_aggregate name comment)
-  if(NOT TARGET ${name})
-    add_custom_target(${name} COMMENT "${comment}")
+  if(TARGET ${name})
+    get_property(ours TARGET ${name} PROPERTY _JUNO_AGGREGATE)
+    if(NOT ours)
+      message(FATAL_ERROR
+        "juno_add_module: the project already has a target named '${name}', which juno-cmake "
+        "needs for its aggregate over every module. Rename that target.")
+    endif()
+    return()
   endif()
+  add_custom_target(${name} COMMENT "${comment}")
+  set_property(TARGET ${name} PROPERTY _JUNO_AGGREGATE TRUE)
+endfunction()
+
+# The targets a module named <name> gets. Per-module targets are juno_<action>_<name>, so a name
+# that starts with another action's suffix would give two modules (or a module and an aggregate)
+# one target: module 'list' owns juno_backup_list, the aggregate; module 'list_x' owns
+# juno_backup_list_x, module 'x''s list target. Such names are refused, as is a name whose
+# targets the project already has.
+function(_juno_check_target_names name)
+  if(name MATCHES "^(list|delete)(_(.*))?$")
+    set(word "${CMAKE_MATCH_1}")
+    set(other "${CMAKE_MATCH_3}")
+    if(other STREQUAL "")
+      set(clash "the aggregate that runs '${word}' for every module")
+    else()
+      set(clash "the '${word}' target of a module named '${other}'")
+    endif()
+    message(FATAL_ERROR
+      "juno_add_module: the module name '${name}' is refused: its backup target "
+      "juno_backup_${name} would also be ${clash}. Give the module another name (e.g. "
+      "'my_${name}'): 'list' and 'delete', and names starting with 'list_' or 'delete_', are "
+      "reserved.")
+  endif()
+  foreach(action backup restore upgrade backup_list backup_delete)
+    if(TARGET juno_${action}_${name})
+      message(FATAL_ERROR
+        "juno_add_module: the project already has a target named 'juno_${action}_${name}', which "
+        "module '${name}' needs. Rename that target or give the module another name.")
+    endif()
+  endforeach()
 endfunction()
 
 #[=======================================================================[.rst:
@@ -159,10 +204,12 @@ endfunction()
     ``satellite.satelliteId``; for ``mission_control``, from Juno's CLI login (see
     ``JUNO_PROFILE``).
   ``WASM``
-    The Wasm (or gzipped Wasm) that ``juno_upgrade_<name>`` installs. Generator expressions such
-    as ``$<TARGET_FILE:tgt>`` work.
+    The Wasm (or gzipped Wasm) that ``juno_upgrade_<name>`` installs: a file, a generator
+    expression, or a target's name. ``$<TARGET_FILE:tgt>`` or ``tgt`` also makes
+    ``juno_upgrade_<name>`` depend on ``tgt``.
   ``DEPENDS``
-    Targets built before ``juno_upgrade_<name>`` (those that produce the Wasm).
+    Other targets built before ``juno_upgrade_<name>`` (those that produce the Wasm when it is
+    a plain file).
   ``INSTALL_ARG_FILE``
     A file whose bytes (Candid) are passed to the module's upgrade.
   ``NETWORK``, ``IDENTITY``
@@ -187,6 +234,9 @@ function(juno_add_module name)
       "underscores, starting with a letter (it becomes part of target names).")
   endif()
   get_property(modules GLOBAL PROPERTY JUNO_MODULES)
+  if(NOT name IN_LIST modules)
+    _juno_check_target_names(${name})
+  endif()
   if(name IN_LIST modules)
     message(FATAL_ERROR
       "juno_add_module: a module named '${name}' already exists. Give each module its own name.")
@@ -258,8 +308,15 @@ function(juno_add_module name)
                            BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
   endif()
   set(wasm "")
+  set(wasm_target "")  # the target that builds the Wasm, when WASM names one
   if(DEFINED arg_WASM)
     set(wasm "${arg_WASM}")
+    if(wasm MATCHES "^\\$<TARGET_FILE:([^<>:,]+)>$")
+      set(wasm_target "${CMAKE_MATCH_1}")
+    elseif(TARGET "${wasm}")
+      set(wasm_target "${wasm}")
+      set(wasm "$<TARGET_FILE:${wasm}>")
+    endif()
     if(NOT wasm MATCHES "^\\$<")
       get_filename_component(wasm "${wasm}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
     endif()
@@ -314,6 +371,10 @@ function(juno_add_module name)
   if(arg_DEPENDS)
     add_dependencies(juno_upgrade_${name} ${arg_DEPENDS})
   endif()
+  # The Wasm's own target is built first, DEPENDS or not: a stale Wasm is never installed.
+  if(wasm_target)
+    add_dependencies(juno_upgrade_${name} ${wasm_target})
+  endif()
   if(JUNO_UPGRADE_BACKUP)
     add_dependencies(juno_upgrade_${name} juno_backup_${name})
   endif()
@@ -337,3 +398,5 @@ function(juno_add_module name)
   message(STATUS
     "Juno module ${name}: ${canister_id} (from ${id_source}), network ${network}, identity ${identity}")
 endfunction()
+
+cmake_policy(POP)

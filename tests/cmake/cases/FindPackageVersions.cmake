@@ -1,0 +1,32 @@
+# A consumer as a wasm32-toolchain project sees the installed package (4-byte pointers), with a
+# newer minimum CMake than the plugin's: found by a version range, no setting of the caller's
+# changed, and a later minor version refused (before 1.0 a minor release may break).
+cmake_minimum_required(VERSION 3.25)
+set(CMAKE_SIZEOF_VOID_P 4)
+find_package(Juno 0.1...1.0 CONFIG REQUIRED)
+if(NOT Juno_VERSION VERSION_EQUAL 0.1.0)
+  message(FATAL_ERROR "find_package(Juno 0.1...1.0) gave version '${Juno_VERSION}'")
+endif()
+if(NOT CMAKE_MINIMUM_REQUIRED_VERSION VERSION_EQUAL 3.25)
+  message(FATAL_ERROR "find_package(Juno) changed CMAKE_MINIMUM_REQUIRED_VERSION to "
+                      "${CMAKE_MINIMUM_REQUIRED_VERSION}")
+endif()
+cmake_policy(GET CMP0140 after)  # NEW since 3.25: still the caller's setting
+if(NOT after STREQUAL "NEW")
+  message(FATAL_ERROR "find_package(Juno) changed the caller's policy CMP0140 to '${after}'")
+endif()
+find_package(Juno 0.2 CONFIG QUIET)
+if(Juno_FOUND)
+  message(FATAL_ERROR "find_package(Juno 0.2) accepted version ${Juno_VERSION}")
+endif()
+juno_add_module(satellite CANISTER_ID ryjl3-tyaaa-aaaaa-aaaba-cai)
+find_package(Juno 0.1 CONFIG REQUIRED)
+find_package(Juno 0.1...<0.2 CONFIG REQUIRED)
+find_package(Juno 0.0.9 CONFIG QUIET)
+if(Juno_FOUND)
+  message(FATAL_ERROR "find_package(Juno 0.0.9) accepted version ${Juno_VERSION}: 0.x minors may break")
+endif()
+find_package(Juno 0.2...1.0 CONFIG QUIET)
+if(Juno_FOUND)
+  message(FATAL_ERROR "find_package(Juno 0.2...1.0) accepted version ${Juno_VERSION}")
+endif()
