@@ -1,0 +1,10 @@
+set(prefix "${BUILD_DIR}/consumer-prefix")
+file(REMOVE_RECURSE "${prefix}")
+execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}"
+                RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+file(GLOB_RECURSE installed "${prefix}/*")
+if(NOT result EQUAL 0)
+  juno_fail("the consumer's cmake --install failed:\n${output}")
+elseif(installed)
+  juno_fail("the consumer's cmake --install installed juno-cmake's files: ${installed}")
+endif()
