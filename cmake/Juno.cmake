@@ -170,7 +170,7 @@ function(_juno_check_target_names name)
       "'my_${name}'): 'list' and 'delete', and names starting with 'list_' or 'delete_', are "
       "reserved.")
   endif()
-  foreach(action backup restore upgrade backup_list backup_delete)
+  foreach(action backup restore upgrade backup_list backup_delete start status)
     if(TARGET juno_${action}_${name})
       message(FATAL_ERROR
         "juno_add_module: the project already has a target named 'juno_${action}_${name}', which "
@@ -217,7 +217,8 @@ endfunction()
     taken from the current source directory).
 
   Targets: ``juno_backup_<name>``, ``juno_restore_<name>``, ``juno_upgrade_<name>``,
-  ``juno_backup_list_<name>``, ``juno_backup_delete_<name>``, and the aggregates ``juno_backup``,
+  ``juno_backup_list_<name>``, ``juno_backup_delete_<name>``, ``juno_start_<name>``,
+  ``juno_status_<name>``, and the aggregates ``juno_start``, ``juno_status``, ``juno_backup``,
   ``juno_restore``, ``juno_upgrade``, ``juno_backup_list``, ``juno_backup_delete``.
 #]=======================================================================]
 function(juno_add_module name)
@@ -336,6 +337,13 @@ function(juno_add_module name)
   endforeach()
   set(_juno_root_key "")
   _juno_json_escape("${CMAKE_BINARY_DIR}" _juno_build_dir)
+  # The configuration the helper names in its "run this next" hints (multi-config generators).
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(multi_config)
+    set(_juno_build_config "$<CONFIG>")
+  else()
+    set(_juno_build_config "")
+  endif()
   if(JUNO_BACKUP_OVERWRITE)
     set(_juno_overwrite true)
   else()
@@ -349,7 +357,6 @@ function(juno_add_module name)
   set(template_output "${CMAKE_BINARY_DIR}/juno/${name}.json.in")
   get_property(template GLOBAL PROPERTY _JUNO_MODULE_TEMPLATE)
   configure_file("${template}" "${template_output}" @ONLY)
-  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
   if(multi_config)
     set(module_config "${CMAKE_BINARY_DIR}/juno/$<CONFIG>/${name}.json")
   else()
@@ -368,6 +375,10 @@ function(juno_add_module name)
                           "Listing the backups of ${module}")
   _juno_add_helper_target(juno_backup_delete_${name} delete "${module_config}"
                           "Deleting a backup of ${module}")
+  _juno_add_helper_target(juno_start_${name} start "${module_config}"
+                          "Starting ${module} (after a failure left it stopped)")
+  _juno_add_helper_target(juno_status_${name} status "${module_config}"
+                          "Reading the status of ${module}")
   if(arg_DEPENDS)
     add_dependencies(juno_upgrade_${name} ${arg_DEPENDS})
   endif()
@@ -384,7 +395,9 @@ function(juno_add_module name)
   _juno_add_aggregate(juno_upgrade "Upgrading every Juno module")
   _juno_add_aggregate(juno_backup_list "Listing the backups of every Juno module")
   _juno_add_aggregate(juno_backup_delete "Deleting a backup of every Juno module")
-  foreach(action backup restore upgrade backup_list backup_delete)
+  _juno_add_aggregate(juno_start "Starting every Juno module")
+  _juno_add_aggregate(juno_status "Reading the status of every Juno module")
+  foreach(action backup restore upgrade backup_list backup_delete start status)
     add_dependencies(juno_${action} juno_${action}_${name})
   endforeach()
   if(JUNO_UPGRADE_BACKUP)

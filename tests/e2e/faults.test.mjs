@@ -93,12 +93,13 @@ test('an outage while the module is stopped: the error says so and how to start 
     const r = await p.target('juno_upgrade');
     assert.notEqual(r.code, 0);
     assert.match(r.output, /upgrade failed: the replica refused install_code with HTTP 503/);
-    assert.match(r.output, /is STOPPED: starting it again failed \(.*start_canister.*\)\. The next juno-helper command on it starts it again; run: juno-helper start --config \S+satellite\.json/);
+    assert.match(r.output, /is STOPPED: starting it again failed \(.*start_canister.*\)\. The next juno-helper command on it starts it again; run: cmake --build \S+ --target juno_start_satellite\n/);
     assert.equal((await fx.state()).status, 'stopped');
 
+    // The printed command, run as printed.
     await admin(fx.url, 'DELETE', 'faults');
-    const config = /run: juno-helper start --config (\S+)/.exec(r.output)[1];
-    const start = await run(HELPER, ['start', '--config', config]);
+    const printed = /run: (cmake --build \S+ --target juno_start_satellite)\n/.exec(r.output)[1].split(' ');
+    const start = await run(printed[0], printed.slice(1));
     assert.equal(start.code, 0, start.output);
     assert.match(start.output, /an earlier run \(juno-helper upgrade, pid \d+, .*\) ended during its 'start' step/);
     assert.match(start.output, /started module satellite .* again: that run had stopped it/);

@@ -19,6 +19,14 @@ TEST(Module, LabelsAndNextCommands) {
     EXPECT_EQ(module.command_for("list"),
               "cmake --build /src/build --target juno_backup_list_satellite");
     EXPECT_EQ(module.command_for("start"),
+              "cmake --build /src/build --target juno_start_satellite");
+    EXPECT_EQ(module.command_for("status"),
+              "cmake --build /src/build --target juno_status_satellite");
+    module.build_config = "Release";  // a multi-config generator's build
+    EXPECT_EQ(module.command_for("restore"),
+              "cmake --build /src/build --target juno_restore_satellite --config Release");
+    module.build_dir.clear();  // run by hand with a module config
+    EXPECT_EQ(module.command_for("start"),
               "juno-helper start --config /src/build/juno/satellite.json");
 }
 

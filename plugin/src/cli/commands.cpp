@@ -64,6 +64,7 @@ juno::Module module_of(const Connection& connection) {
     module.name = connection.module_name;
     if (connection.config) {
         module.build_dir = connection.config->build_dir.value_or("");
+        module.build_config = connection.config->build_config.value_or("");
         module.config_path = connection.config->path.string();
     }
     return module;

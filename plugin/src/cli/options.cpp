@@ -131,7 +131,7 @@ ModuleConfig read_module_config(const std::filesystem::path& path) {
     if (!doc.IsObject()) config_error(path, "must hold a JSON object");
     refuse_unknown_keys(doc,
                         {"name", "kind", "canister_id", "network", "identity", "root_key", "wasm",
-                         "install_arg_file", "build_dir", "backup"},
+                         "install_arg_file", "build_dir", "build_config", "backup"},
                         "", path);
     ModuleConfig config;
     config.path = path;
@@ -144,6 +144,7 @@ ModuleConfig read_module_config(const std::filesystem::path& path) {
     config.wasm = string_field(doc, "wasm", path);
     config.install_arg_file = string_field(doc, "install_arg_file", path);
     config.build_dir = string_field(doc, "build_dir", path);
+    config.build_config = string_field(doc, "build_config", path);
     if (auto it = doc.FindMember("backup"); it != doc.MemberEnd()) {
         if (!it->value.IsObject()) config_error(path, "'backup' must be an object");
         const auto& backup = it->value;

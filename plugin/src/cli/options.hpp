@@ -45,6 +45,8 @@ struct ModuleConfig {
     std::optional<std::string> wasm;
     std::optional<std::string> install_arg_file;
     std::optional<std::string> build_dir;
+    // The configuration of a multi-config generator's build (Debug, Release, ...); empty else.
+    std::optional<std::string> build_config;
     std::optional<unsigned> backup_keep;
     std::optional<bool> backup_overwrite;
     std::optional<bool> backup_before_upgrade;

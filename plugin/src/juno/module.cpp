@@ -99,13 +99,14 @@ std::string Module::label() const {
 }
 
 std::string Module::command_for(const std::string& action) const {
-    // Actions with a CMake target are told as the target; start and status only as the helper.
-    bool has_target = action != "start" && action != "status";
-    if (has_target && !name.empty() && !build_dir.empty()) {
+    // From a build, every action is told as its CMake target (juno_add_module makes one for each),
+    // with the configuration a multi-config build needs.
+    if (!name.empty() && !build_dir.empty()) {
         std::string target = "juno_" + action + "_" + name;
         if (action == "list") target = "juno_backup_list_" + name;
         if (action == "delete") target = "juno_backup_delete_" + name;
-        return "cmake --build " + build_dir + " --target " + target;
+        return "cmake --build " + build_dir + " --target " + target +
+               (build_config.empty() ? "" : " --config " + build_config);
     }
     if (!config_path.empty()) return "juno-helper " + action + " --config " + config_path;
     return "juno-helper " + action + " --canister " + canister.to_text();

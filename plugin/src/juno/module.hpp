@@ -16,8 +16,9 @@ namespace juno {
 struct Module {
     std::string name;  // the juno_add_module name, or empty when run by hand
     ic::Principal canister;
-    std::string build_dir;    // for "run this next" hints; empty when run by hand
-    std::string config_path;  // the module config the helper was given, if any
+    std::string build_dir;     // for "run this next" hints; empty when run by hand
+    std::string build_config;  // multi-config generators: the configuration those hints name
+    std::string config_path;   // the module config the helper was given, if any
 
     std::string label() const;  // "module satellite (ryjl3-...)" or "canister ryjl3-..."
     // The command that runs `action` (backup, restore, ...) for this module again.

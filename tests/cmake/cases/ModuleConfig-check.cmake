@@ -14,3 +14,11 @@ file(READ "${BUILD_DIR}/CMakeCache.txt" cache)
 if(cache MATCHES "PRIVATE KEY")
   juno_fail("key material in the CMake cache")
 endif()
+# The configuration the helper's "run this next" hints name: each multi-config configuration's
+# own file says which it is; a single-config build has none.
+if(EXISTS "${BUILD_DIR}/juno/Release/satellite.json")
+  juno_read_module_config(satellite json Release)
+  juno_expect_json("${json}" Release build_config)
+else()
+  juno_expect_json("${json}" "" build_config)
+endif()

@@ -27,3 +27,8 @@ if(ninja_files)
     juno_fail("juno_backup_satellite does not run in Ninja's console pool:\n${rule}")
   endif()
 endif()
+# Recovery targets: what the helper's hints name after a failure.
+foreach(action start status)
+  juno_expect_edge(edges juno_${action} juno_${action}_satellite)
+  juno_expect_edge(edges juno_${action} juno_${action}_analytics)
+endforeach()
