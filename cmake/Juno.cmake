@@ -216,6 +216,12 @@ endfunction()
     Per-module overrides of ``JUNO_NETWORK`` and ``JUNO_IDENTITY`` (a relative ``IDENTITY`` path is
     taken from the current source directory).
 
+  Each per-module target has the property ``JUNO_MODULE_CONFIG``: the module config the helper
+  reads (``$<CONFIG>`` in its path under multi-config generators), so that a project can run the
+  helper itself, e.g. a CTest smoke test:
+  ``add_test(NAME satellite_status COMMAND Juno::helper status --config
+  $<TARGET_PROPERTY:juno_status_satellite,JUNO_MODULE_CONFIG>)``.
+
   Targets: ``juno_backup_<name>``, ``juno_restore_<name>``, ``juno_upgrade_<name>``,
   ``juno_backup_list_<name>``, ``juno_backup_delete_<name>``, ``juno_start_<name>``,
   ``juno_status_<name>``, and the aggregates ``juno_start``, ``juno_status``, ``juno_backup``,
@@ -404,6 +410,11 @@ function(juno_add_module name)
     add_dependencies(juno_upgrade juno_backup)
   endif()
 
+  # Where the module's settings are, for a project's own helper runs (a CTest smoke test, say):
+  # $<TARGET_PROPERTY:juno_status_<name>,JUNO_MODULE_CONFIG>.
+  foreach(action backup restore upgrade backup_list backup_delete start status)
+    set_property(TARGET juno_${action}_${name} PROPERTY JUNO_MODULE_CONFIG "${module_config}")
+  endforeach()
   set_property(GLOBAL APPEND PROPERTY JUNO_MODULES ${name})
   if(identity STREQUAL "")
     set(identity "(not set)")
