@@ -326,14 +326,15 @@ TEST(Identity, MatchesAgentRsSecp256k1Vector) {
     EXPECT_EQ(ic::Principal::self_authenticating(ic::from_hex(der)).to_text(), principal);
 }
 
-TEST(Identity, Secp256k1SignaturesVerifyWithLowS) {
-    auto id = ic::Identity::from_pem_file(fixture("secp256k1_sec1.pem"));
+// Signs `count` messages with `id` (an ECDSA key on `curve`): each signature is 64 bytes, verifies
+// with the key's public half, has a low S, and does not verify for another message. Half of raw
+// ECDSA signatures have a high S, so `count` would all be low by chance with probability
+// 2^-count: passing means the normalisation ran.
+void expect_low_s_signatures(const ic::Identity& id, int curve, int count) {
     PkeyPtr key = public_key_of(id);
     ASSERT_TRUE(key);
-    BnPtr half = half_order(NID_secp256k1);
-    // Half of raw ECDSA signatures have a high S, so 200 would all be low by chance with
-    // probability 2^-200: passing means the normalisation ran.
-    for (int i = 0; i < 200; ++i) {
+    BnPtr half = half_order(curve);
+    for (int i = 0; i < count; ++i) {
         ic::Bytes message = message_number(i);
         ic::Bytes signature = id.sign(message);
         ASSERT_EQ(signature.size(), 64u);
@@ -343,6 +344,11 @@ TEST(Identity, Secp256k1SignaturesVerifyWithLowS) {
         message.back() ^= 1;
         EXPECT_FALSE(ecdsa_verifies(key.get(), message, signature)) << i;
     }
+}
+
+TEST(Identity, Secp256k1SignaturesVerifyWithLowS) {
+    expect_low_s_signatures(ic::Identity::from_pem_file(fixture("secp256k1_sec1.pem")),
+                            NID_secp256k1, 200);
 }
 
 TEST(Identity, Secp256k1PadsShortRAndS) {
@@ -510,17 +516,7 @@ TEST(Identity, RefusesMalformedPkcs8V2) {
 TEST(Identity, Prime256v1SignaturesVerifyWithLowS) {
     auto id = ic::Identity::from_pem_file(fixture("icp_prime256v1.pem"));
     EXPECT_STREQ(id.algorithm_name(), "prime256v1");
-    PkeyPtr key = public_key_of(id);
-    ASSERT_TRUE(key);
-    BnPtr half = half_order(NID_X9_62_prime256v1);
-    for (int i = 0; i < 100; ++i) {
-        ic::Bytes message = message_number(i);
-        ic::Bytes signature = id.sign(message);
-        ASSERT_EQ(signature.size(), 64u);
-        EXPECT_TRUE(ecdsa_verifies(key.get(), message, signature)) << i;
-        BnPtr s = to_bn(ic::ByteView(signature).last(32));
-        EXPECT_LE(BN_cmp(s.get(), half.get()), 0) << "high S in signature " << i;
-    }
+    expect_low_s_signatures(id, NID_X9_62_prime256v1, 100);
 }
 
 TEST(Identity, Ed25519FromSeedChecksThePublicKey) {

@@ -15,23 +15,22 @@ std::string RejectError::describe(std::uint64_t code, const std::string& message
     return out;
 }
 
-namespace {
-
-std::string lowercase(std::string text) {
+bool RejectError::mentions(std::string_view phrase) const {
+    std::string text = reject_message_;
     std::transform(text.begin(), text.end(), text.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
+    return text.find(phrase) != std::string::npos;
 }
 
+namespace {
+
 // Phrases of the IC's (and boundary nodes') refusals for lack of permission, lowercased.
-bool says_permission_denied(const std::string& message) {
+bool says_permission_denied(const RejectError& reject) {
     static constexpr std::array<std::string_view, 8> phrases{
         "only the controllers", "only controllers", "only a controller", "can only be requested by",
         "is not a controller",  "not authorized",   "unauthorized",      "permission denied"};
-    std::string text = lowercase(message);
-    return std::any_of(phrases.begin(), phrases.end(), [&](std::string_view phrase) {
-        return text.find(phrase) != std::string::npos;
-    });
+    return std::any_of(phrases.begin(), phrases.end(),
+                       [&](std::string_view phrase) { return reject.mentions(phrase); });
 }
 
 }  // namespace
@@ -42,7 +41,7 @@ bool denies_permission(const Error& error) {
         // Reject codes 3 (destination invalid), 4 (canister reject) and 5 (canister error) are the
         // ones a refused caller gets; system errors (1, 2) never mean permission.
         return reject->reject_code() >= 3 && reject->reject_code() <= 5 &&
-               says_permission_denied(reject->reject_message());
+               says_permission_denied(*reject);
     }
     if (auto* http = dynamic_cast<const HttpStatusError*>(&error)) {
         return http->status() == 401 || http->status() == 403;

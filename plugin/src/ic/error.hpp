@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace ic {
 
@@ -47,6 +48,9 @@ public:
     std::uint64_t reject_code() const { return reject_code_; }
     const std::string& reject_message() const { return reject_message_; }
     const std::string& error_code() const { return error_code_; }  // "IC0512", or empty
+    // Whether the reject message holds `phrase` (lowercase), in any case: the IC words some
+    // states only in its message, and its capitalisation is not part of the interface.
+    bool mentions(std::string_view phrase) const;
 
 private:
     static std::string describe(std::uint64_t code, const std::string& message,

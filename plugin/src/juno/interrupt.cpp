@@ -3,10 +3,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 namespace juno::interrupt {
 
@@ -99,6 +101,16 @@ void checkpoint() {
     if (int signal = pending()) {
         throw ic::Interrupted(signal, std::string("interrupted by ") + signal_name(signal));
     }
+}
+
+void sleep_for(std::chrono::milliseconds duration) {
+    auto until = std::chrono::steady_clock::now() + duration;
+    while (std::chrono::steady_clock::now() < until) {
+        checkpoint();
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            std::chrono::milliseconds(100), until - std::chrono::steady_clock::now()));
+    }
+    checkpoint();
 }
 
 void reset() {

@@ -5,6 +5,7 @@
 // (the journal covers the rest: the next command on the module repairs it).
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "ic/error.hpp"
@@ -26,6 +27,9 @@ void set_exit_notice(const std::string& text);
 
 // Throws ic::Interrupted when a signal is pending.
 void checkpoint();
+
+// Waits `duration`, a checkpoint every tenth of a second: a signal ends the wait (throws).
+void sleep_for(std::chrono::milliseconds duration);
 
 // For tests: forgets a pending signal.
 void reset();

@@ -1,7 +1,6 @@
 #include "juno/lifecycle.hpp"
 
 #include <chrono>
-#include <thread>
 
 #include "ic/error.hpp"
 #include "juno/interrupt.hpp"
@@ -26,7 +25,7 @@ void wait_until_stopped(Context& context) {
             throw ic::Error(ic::ErrorKind::Network,
                             context.module.label() + " did not stop within 5 minutes");
         }
-        std::this_thread::sleep_for(std::chrono::seconds(1));
+        interrupt::sleep_for(std::chrono::seconds(1));
     }
 }
 

@@ -1,9 +1,7 @@
 #include "juno/restore.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
-#include <thread>
 
 #include "ic/error.hpp"
 #include "juno/interrupt.hpp"
@@ -18,21 +16,8 @@ namespace {
 // subnet's next checkpoint; it says so with IC0406 "... not currently loadable ... try again
 // later" (ic-protocol.md, snapshot behaviour).
 bool not_yet_loadable(const ic::RejectError& error) {
-    std::string message = error.reject_message();
-    std::transform(message.begin(), message.end(), message.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return message.find("not currently loadable") != std::string::npos ||
-           (error.error_code() == "IC0406" && message.find("try again later") != std::string::npos);
-}
-
-// Sleeps `duration`, ending early (throwing) when a signal arrives.
-void pause_for(std::chrono::milliseconds duration) {
-    auto until = std::chrono::steady_clock::now() + duration;
-    while (std::chrono::steady_clock::now() < until) {
-        interrupt::checkpoint();
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    interrupt::checkpoint();
+    return error.mentions("not currently loadable") ||
+           (error.error_code() == "IC0406" && error.mentions("try again later"));
 }
 
 // Loads `backup`, asking again while the IC answers that it cannot load it yet, for at most
@@ -60,7 +45,7 @@ void load_when_loadable(Context& context, const Snapshot& backup, std::chrono::s
                              " yet (it waits for the subnet's next checkpoint); asking again in " +
                              std::to_string(pause.count() / 1000) + " s, for at most " +
                              std::to_string((wait - waited).count()) + " s more");
-            pause_for(pause);
+            interrupt::sleep_for(pause);
             pause = std::min(pause * 2, milliseconds(30'000));
         }
     }

@@ -153,7 +153,8 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
     WasmFile wasm = read_wasm(options.wasm);
     ic::Bytes arg;
     if (options.install_arg) arg = read_install_arg(*options.install_arg, max_single_install);
-    ic::Bytes arg_hash = ic::to_bytes(ic::sha256(arg));
+    const ic::Bytes new_module_hash = ic::to_bytes(wasm.hash);  // as status and records hold it
+    const ic::Bytes arg_hash = ic::to_bytes(ic::sha256(arg));
     if (options.skip_pre_upgrade && !options.backup_first) {
         throw ic::Error(ic::ErrorKind::Usage,
                         "upgrade refused: skipping pre_upgrade loses what it would have saved, so "
@@ -192,19 +193,27 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
     auto record_completed = [&] {
         if (!context.state) return;
         try {
-            save_upgrade_record(context.state->upgrade_record(),
-                                {result.restore_point, ic::to_bytes(wasm.hash), status.module_hash,
-                                 true, arg_hash});
+            save_upgrade_record(
+                context.state->upgrade_record(),
+                {result.restore_point, new_module_hash, status.module_hash, true, arg_hash});
         } catch (const ic::Error& error) {
             // The upgrade is done; only the protection of its restore point is not recorded.
             context.progress(std::string("warning: ") + error.what() +
                              "; a later backup may replace this upgrade's restore point");
         }
     };
-    const bool same_module = status.module_hash && *status.module_hash == ic::to_bytes(wasm.hash);
+    // The module's backups, read while nothing has been touched yet (a failure says so).
+    auto backups_before_touching = [&] {
+        try {
+            return list_backups(context);
+        } catch (const ic::Error& error) {
+            fail_untouched(context, "upgrade", error);
+        }
+    };
+    const bool same_module = status.module_hash && *status.module_hash == new_module_hash;
     // The argument of the install that put this module there, when this build's state knows it.
     std::optional<ic::Bytes> installed_arg;
-    if (same_module && latest && latest->new_module_hash == ic::to_bytes(wasm.hash)) {
+    if (same_module && latest && latest->new_module_hash == new_module_hash) {
         installed_arg = latest->install_arg_hash;
     }
     const bool arg_changed = installed_arg && *installed_arg != arg_hash;
@@ -226,15 +235,10 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
         result.final_state.status = status;
         // The upgrade that installed this module (maybe interrupted after its install) is
         // complete; its restore point is told again.
-        if (latest && latest->new_module_hash == ic::to_bytes(wasm.hash)) {
+        if (latest && latest->new_module_hash == new_module_hash) {
             if (latest->restore_point) {
-                std::vector<Snapshot> backups;
-                try {
-                    backups = list_backups(context);
-                } catch (const ic::Error& error) {
-                    fail_untouched(context, "upgrade", error);
-                }
-                result.restore_point = still_listed(backups, *latest->restore_point);
+                result.restore_point =
+                    still_listed(backups_before_touching(), *latest->restore_point);
                 if (result.restore_point) {
                     result.restore_point_source = Source::EarlierUpgrade;
                     if (!latest->completed) {
@@ -255,12 +259,7 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
     // A module without code that holds backups was emptied (uninstalled); installing would run
     // init on an empty state and the next routine backup could replace the only copy of its data.
     if (!status.module_hash && !options.fresh_install) {
-        std::vector<Snapshot> backups;
-        try {
-            backups = list_backups(context);
-        } catch (const ic::Error& error) {
-            fail_untouched(context, "upgrade", error);
-        }
+        std::vector<Snapshot> backups = backups_before_touching();
         if (!backups.empty()) {
             const Snapshot& last = *newest(backups);
             throw ic::Error(
@@ -335,12 +334,12 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
             }
             interrupt::checkpoint();
             if (context.state) {
-                save_upgrade_record(context.state->upgrade_record(),
-                                    {result.restore_point, ic::to_bytes(wasm.hash),
-                                     status.module_hash, false, arg_hash});
+                save_upgrade_record(
+                    context.state->upgrade_record(),
+                    {result.restore_point, new_module_hash, status.module_hash, false, arg_hash});
             }
             context.run.restore_point = result.restore_point;
-            context.run.new_module_hash = ic::to_bytes(wasm.hash);
+            context.run.new_module_hash = new_module_hash;
             install_requested = true;
             context.enter(Step::Install);
             try {
@@ -368,7 +367,7 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
             (stopping ? describe_final_state(context, now) : std::string("running, untouched"));
         // An answer lost during the install: the module hash says whether it went through.
         if (install_requested && !installed && !outcome_known(error) && now.status) {
-            installed = now.status->module_hash == ic::to_bytes(wasm.hash);
+            installed = now.status->module_hash == new_module_hash;
             context.progress(std::string("the install's answer was lost; the module hash shows "
                                          "it ") +
                              (installed ? "went through" : "did not happen"));
