@@ -134,9 +134,12 @@ function(_juno_add_helper_target target command module_config comment)
     USES_TERMINAL VERBATIM)
 endfunction()
 
-# One aggregate target over every module, created with the first module. A target of that name
-# the project made itself is never taken over.
-function(_juno_add_aggregate name comment)
+# One aggregate target over every module, created with the first module: a single helper run
+# given every module's config, which runs the command for all of them side by side (in Ninja's
+# console pool one target per module would run one after another, and under Make only with -j)
+# and labels each module's lines. The configs are the target's JUNO_MODULE_CONFIGS, which each
+# juno_add_module appends to. A target of that name the project made itself is never taken over.
+function(_juno_add_aggregate name command comment)
   if(TARGET ${name})
     get_property(ours TARGET ${name} PROPERTY _JUNO_AGGREGATE)
     if(NOT ours)
@@ -146,7 +149,11 @@ function(_juno_add_aggregate name comment)
     endif()
     return()
   endif()
-  add_custom_target(${name} COMMENT "${comment}")
+  add_custom_target(${name}
+    COMMAND Juno::helper ${command}
+            "--config;$<JOIN:$<TARGET_PROPERTY:${name},JUNO_MODULE_CONFIGS>,;--config;>"
+    COMMENT "${comment}"
+    USES_TERMINAL VERBATIM COMMAND_EXPAND_LISTS)
   set_property(TARGET ${name} PROPERTY _JUNO_AGGREGATE TRUE)
 endfunction()
 
@@ -396,16 +403,23 @@ function(juno_add_module name)
     add_dependencies(juno_upgrade_${name} juno_backup_${name})
   endif()
 
-  _juno_add_aggregate(juno_backup "Backing up every Juno module")
-  _juno_add_aggregate(juno_restore "Restoring every Juno module")
-  _juno_add_aggregate(juno_upgrade "Upgrading every Juno module")
-  _juno_add_aggregate(juno_backup_list "Listing the backups of every Juno module")
-  _juno_add_aggregate(juno_backup_delete "Deleting a backup of every Juno module")
-  _juno_add_aggregate(juno_start "Starting every Juno module")
-  _juno_add_aggregate(juno_status "Reading the status of every Juno module")
+  _juno_add_aggregate(juno_backup backup "Backing up every Juno module")
+  _juno_add_aggregate(juno_restore restore "Restoring every Juno module")
+  _juno_add_aggregate(juno_upgrade upgrade "Upgrading every Juno module")
+  _juno_add_aggregate(juno_backup_list list "Listing the backups of every Juno module")
+  _juno_add_aggregate(juno_backup_delete delete "Deleting a backup of every Juno module")
+  _juno_add_aggregate(juno_start start "Starting every Juno module")
+  _juno_add_aggregate(juno_status status "Reading the status of every Juno module")
   foreach(action backup restore upgrade backup_list backup_delete start status)
-    add_dependencies(juno_${action} juno_${action}_${name})
+    set_property(TARGET juno_${action} APPEND PROPERTY JUNO_MODULE_CONFIGS "${module_config}")
   endforeach()
+  # The aggregate upgrade builds what each module's upgrade builds first.
+  if(arg_DEPENDS)
+    add_dependencies(juno_upgrade ${arg_DEPENDS})
+  endif()
+  if(wasm_target)
+    add_dependencies(juno_upgrade ${wasm_target})
+  endif()
   if(JUNO_UPGRADE_BACKUP)
     add_dependencies(juno_upgrade juno_backup)
   endif()

@@ -622,7 +622,7 @@ const std::vector<Command>& commands() {
         {"whoami",
          "print the principal of the identity (the controller to add to a module) and where it "
          "came from",
-         with_connection({}), run_whoami},
+         with_connection({}), run_whoami, /*per_module=*/false},
     };
     return table;
 }

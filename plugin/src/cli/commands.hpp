@@ -13,6 +13,9 @@ struct Command {
     const char* summary;
     std::vector<FlagSpec> flags;  // in addition to --help
     int (*run)(const ParsedFlags& flags);
+    // Acts on one module, so that several --config run it for each, side by side
+    // (cli/parallel_run.hpp).
+    bool per_module = true;
 };
 
 const std::vector<Command>& commands();

@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/parallel_run.hpp"
 #include "ic/error.hpp"
 #include "juno/interrupt.hpp"
 
@@ -55,6 +56,12 @@ int main(int argc, char** argv) {
                 if (arg == "--help" || arg == "-h") {
                     print_command_help(command);
                     return 0;
+                }
+            }
+            if (command.per_module) {
+                if (auto run = cli::parallel_run_of(command.name, rest)) {
+                    cli::parse_flags(run->flags, command.flags);  // a bad flag starts nothing
+                    return cli::run_in_parallel(*run);
                 }
             }
             return command.run(cli::parse_flags(rest, command.flags));
