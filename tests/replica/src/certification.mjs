@@ -157,7 +157,16 @@ export function treeRootHash(tree) {
 // A CBOR certificate over the witness of `paths` in `state`, signed by
 // `key`; `delegation` ({subnet_id, certificate}) says why a subnet key may sign.
 export function certify(key, state, paths, delegation) {
-  const tree = witness(state, paths);
-  const signature = key.sign(treeRootHash(tree));
-  return Cbor.encode(delegation ? { tree, signature, delegation } : { tree, signature });
+  return certifyMany(key, state, [{ paths, delegation }])[0];
+}
+
+// Certificates for several readers of one state, under one signature: every witness of a tree has
+// the tree's root hash, so the IC signs each certified state once however many read it.
+export function certifyMany(key, state, requests) {
+  if (requests.length === 0) return [];
+  const signature = key.sign(nodeHash(state));
+  return requests.map(({ paths, delegation }) => {
+    const tree = witness(state, paths);
+    return Cbor.encode(delegation ? { tree, signature, delegation } : { tree, signature });
+  });
 }

@@ -120,7 +120,7 @@ export function createReplicaServer(replica) {
 
     if (subnetMatch) {
       parseEcid(subnetMatch[2]);
-      send(res, 200, Buffer.from(replica.readState(new Uint8Array(0), body, { version: subnetMatch[1], subnet: true })), 'application/cbor');
+      send(res, 200, Buffer.from(await replica.readState(new Uint8Array(0), body, { version: subnetMatch[1], subnet: true })), 'application/cbor');
       return;
     }
     const [, version, ecidText, kind] = match;
@@ -128,7 +128,7 @@ export function createReplicaServer(replica) {
     const ecid = parseEcid(ecidText);
     if (kind === 'read_state') {
       if (version === 'v4') throw new HttpError(404, `Not found: ${url.pathname}`);
-      send(res, 200, Buffer.from(replica.readState(ecid, body, { version })), 'application/cbor');
+      send(res, 200, Buffer.from(await replica.readState(ecid, body, { version })), 'application/cbor');
     } else if (kind === 'query') {
       if (version === 'v4') throw new HttpError(404, `Not found: ${url.pathname}`);
       send(res, 200, Buffer.from(replica.query(ecid, body)), 'application/cbor');
@@ -137,6 +137,8 @@ export function createReplicaServer(replica) {
       const method = methodOf(body);
       if (await methodFault(method, 'before', req, res, sync)) return;
       const outcome = replica.call(ecid, body, { sync, version });
+      // The round that certifies the call ends (and its answer exists) before an `after` fault.
+      if (outcome.kind === 'replied') outcome.certificate = await outcome.certificate;
       if (await methodFault(method, 'after', req, res, sync)) return;
       if (outcome.kind === 'accepted') send(res, 202, null);
       else if (outcome.kind === 'replied') sendCbor(res, 200, { status: 'replied', certificate: outcome.certificate });

@@ -2,7 +2,7 @@
 // read_state and queries. HTTP concerns stay in http.mjs.
 import { Cbor, hashOfMap } from '@icp-sdk/core/agent';
 import { ed25519 } from '@noble/curves/ed25519';
-import { BlsKey, certify, subtree, leaf } from './certification.mjs';
+import { BlsKey, certifyMany, subtree, leaf } from './certification.mjs';
 import { SubnetDelegation, RANGES_FORM } from './delegation.mjs';
 import { CanisterRanges } from './ranges.mjs';
 import { parseEnvelope, checkExpiry, authenticate } from './envelope.mjs';
@@ -17,6 +17,8 @@ import {
 
 // Ingress history entries outlive their expiry by this much before pruning.
 const HISTORY_GRACE_NS = 5n * 60n * 1_000_000_000n;
+// How long a round collects the certificates it signs for.
+const ROUND_MS = 2;
 const ED25519_DER_PREFIX = fromHex('302a300506032b6570032100');
 const RESPONSE_DOMAIN = concat(Uint8Array.of(11), utf8('ic-response'));
 
@@ -32,6 +34,7 @@ export class Replica {
     this.faults = faults;
     this.onChange = onChange;
     this.log = [];
+    this.pendingCertificates = [];
     this.configureTopology(topology ?? {});
   }
 
@@ -55,10 +58,26 @@ export class Replica {
   }
 
   // A certificate revealing `paths`, signed as this subnet signs; in
-  // delegation mode `form` and `ecid` decide which ranges the delegation shows.
+  // delegation mode `form` and `ecid` decide which ranges the delegation shows. Resolves at the
+  // end of the current round: as on the IC, the state is certified once per round (a few
+  // milliseconds here), and every certificate asked for in it shares the one signature, so that
+  // the cost of a call stays flat however many clients call at once.
   certificate(paths, { form, ecid }) {
     const delegation = this.delegation?.delegationFor({ form, ecid });
-    return certify(this.subnetKey, this.stateTree(), paths, delegation);
+    return new Promise((resolve, reject) => {
+      this.pendingCertificates.push({ paths, delegation, resolve, reject });
+      if (this.pendingCertificates.length === 1) setTimeout(() => this.certifyRound(), ROUND_MS);
+    });
+  }
+
+  certifyRound() {
+    const round = this.pendingCertificates.splice(0);
+    try {
+      const certificates = certifyMany(this.subnetKey, this.stateTree(), round);
+      round.forEach((r, i) => r.resolve(certificates[i]));
+    } catch (err) {
+      for (const r of round) r.reject(err);
+    }
   }
 
   status() {
@@ -159,7 +178,7 @@ export class Replica {
   }
 
   // POST .../read_state: `version` of a canister's read_state, or `subnet` for a subnet's.
-  readState(ecid, body, { version = 'v3', subnet = false } = {}) {
+  async readState(ecid, body, { version = 'v3', subnet = false } = {}) {
     const form = subnet ? RANGES_FORM.none : version === 'v3' ? RANGES_FORM.sharded : RANGES_FORM.legacy;
     const parsed = parseEnvelope(body, 'read_state');
     const { content } = parsed;
@@ -196,7 +215,7 @@ export class Replica {
       throw new HttpError(404, `Invalid path requested: /${path.map(labelText).join('/')}`);
     }
     const paths = [[utf8('time')], ...content.paths.map((p) => p.map((l) => Uint8Array.from(l)))];
-    return Cbor.encode({ certificate: this.certificate(paths, { form, ecid }) });
+    return Cbor.encode({ certificate: await this.certificate(paths, { form, ecid }) });
   }
 
   checkMetadataAccess(ecid, name, sender) {
