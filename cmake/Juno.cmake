@@ -138,7 +138,7 @@ endfunction()
 # given every module's config, which runs the command for all of them side by side (in Ninja's
 # console pool one target per module would run one after another, and under Make only with -j)
 # and labels each module's lines. The configs are the target's JUNO_MODULE_CONFIGS, which each
-# juno_add_module appends to. A target of that name the project made itself is never taken over.
+# juno_add_module appends to (GENEX_EVAL: under multi-config generators they hold $<CONFIG>). A target of that name the project made itself is never taken over.
 function(_juno_add_aggregate name command comment)
   if(TARGET ${name})
     get_property(ours TARGET ${name} PROPERTY _JUNO_AGGREGATE)
@@ -151,7 +151,7 @@ function(_juno_add_aggregate name command comment)
   endif()
   add_custom_target(${name}
     COMMAND Juno::helper ${command}
-            "--config;$<JOIN:$<TARGET_PROPERTY:${name},JUNO_MODULE_CONFIGS>,;--config;>"
+            "--config;$<JOIN:$<GENEX_EVAL:$<TARGET_PROPERTY:${name},JUNO_MODULE_CONFIGS>>,;--config;>"
     COMMENT "${comment}"
     USES_TERMINAL VERBATIM COMMAND_EXPAND_LISTS)
   set_property(TARGET ${name} PROPERTY _JUNO_AGGREGATE TRUE)

@@ -64,6 +64,7 @@ function(juno_build target out_var)
     juno_fail("building ${target} failed:\n${output}")
   endif()
   set(${out_var} "${output}" PARENT_SCOPE)
+  set(JUNO_TEST_FAILED "${JUNO_TEST_FAILED}" PARENT_SCOPE)  # juno_fail is a macro
 endfunction()
 
 # Re-runs CMake in the case's build tree with extra -D options, as a user changing the cache.
@@ -74,6 +75,7 @@ function(juno_reconfigure)
   if(NOT result EQUAL 0)
     juno_fail("reconfiguring with ${ARGN} failed:\n${output}")
   endif()
+  set(JUNO_TEST_FAILED "${JUNO_TEST_FAILED}" PARENT_SCOPE)  # juno_fail is a macro
 endfunction()
 
 # The helper target: Juno::helper when imported, juno-helper (the alias's real name) when built
@@ -83,3 +85,25 @@ macro(juno_expect_helper_edge edges from)
     juno_fail("${from} does not depend on the helper")
   endif()
 endmacro()
+
+# Checks that the generated build runs `<helper> <command> --config <m1> --config <m2> ...` for
+# <aggregate>: one helper run over every module, in the order given (Ninja or Makefiles).
+function(juno_expect_aggregate_command aggregate command)
+  file(GLOB_RECURSE files "${BUILD_DIR}/build*.ninja" "${BUILD_DIR}/CMakeFiles/*.ninja"
+       "${BUILD_DIR}/CMakeFiles/${aggregate}.dir/build.make")
+  set(rules "")
+  foreach(file IN LISTS files)
+    file(READ "${file}" content)
+    string(APPEND rules "${content}")
+  endforeach()
+  set(pattern "[^\n]* ${command}")
+  foreach(module IN LISTS ARGN)
+    string(APPEND pattern " --config \"?[^ \n\"]*/${module}[.]json\"?")
+  endforeach()
+  if(NOT rules MATCHES "${pattern}")
+    juno_fail("${aggregate} does not run one helper '${command}' over the modules ${ARGN}")
+  elseif(CMAKE_MATCH_0 MATCHES "<CONFIG>")
+    juno_fail("${aggregate} passes an unevaluated generator expression: ${CMAKE_MATCH_0}")
+  endif()
+  set(JUNO_TEST_FAILED "${JUNO_TEST_FAILED}" PARENT_SCOPE)  # juno_fail is a macro
+endfunction()
