@@ -57,7 +57,7 @@ std::string ModuleBoard::fit(std::string_view text, std::size_t columns) {
 
 void ModuleBoard::started(std::size_t module) {
     modules_[module].state = RunState::Running;
-    modules_[module].status = "starting";
+    modules_[module].status = "connecting";
     status_changed_ = true;
 }
 
@@ -73,6 +73,11 @@ void ModuleBoard::line(std::size_t module, Stream stream, std::string_view raw) 
     }
     m.status = text;
     status_changed_ = true;
+    // On a terminal a run's steps only update its status line; what it reports (stdout), its
+    // warnings, notes and failure stay on screen.
+    bool reported = stream == Stream::Out || !m.errors.empty() || text.starts_with("warning:") ||
+                    text.starts_with("note:");
+    if (live_ && !reported) return;
     std::string labelled = m.name + std::string(label_width_ - m.name.size(), ' ') + " | " + text;
     labelled.push_back('\n');
     queued_.push_back({stream, std::move(labelled)});

@@ -1,6 +1,8 @@
-// What a person reads while several modules run at once (cli/parallel_run.hpp): every line a
-// module's run prints, labelled with the module's name, and, on a terminal, a status area at the
-// bottom with one updating line per running module.
+// What a person reads while several modules run at once (cli/parallel_run.hpp): the lines each
+// module's run prints, labelled with the module's name. In a pipe (a CI log, make -j) that is
+// every line; on a terminal, a status area at the bottom has one updating line per running
+// module, its current step or progress, and only what a run reports (its stdout), its warnings,
+// notes and failure are printed above it.
 //
 // The board only turns bytes into text; it does no I/O, so that what it writes is tested as
 // text. Each module's run is a juno-helper process whose stdout and stderr the board is given.
