@@ -224,10 +224,11 @@ endfunction()
     taken from the current source directory).
 
   Each per-module target has the property ``JUNO_MODULE_CONFIG``: the module config the helper
-  reads (``$<CONFIG>`` in its path under multi-config generators), so that a project can run the
-  helper itself, e.g. a CTest smoke test:
+  reads, so that a project can run the helper itself, e.g. a CTest smoke test:
   ``add_test(NAME satellite_status COMMAND Juno::helper status --config
-  $<TARGET_PROPERTY:juno_status_satellite,JUNO_MODULE_CONFIG>)``.
+  $<GENEX_EVAL:$<TARGET_PROPERTY:juno_status_satellite,JUNO_MODULE_CONFIG>>)``. Under
+  multi-config generators its path holds ``$<CONFIG>``, which ``$<TARGET_PROPERTY>`` alone leaves
+  unevaluated; ``$<GENEX_EVAL>`` evaluates it, and changes nothing otherwise.
 
   Targets: ``juno_backup_<name>``, ``juno_restore_<name>``, ``juno_upgrade_<name>``,
   ``juno_backup_list_<name>``, ``juno_backup_delete_<name>``, ``juno_start_<name>``,

@@ -2,4 +2,5 @@
 enable_testing()
 juno_add_module(satellite CANISTER_ID ryjl3-tyaaa-aaaaa-aaaba-cai)
 add_test(NAME satellite_status
-         COMMAND Juno::helper status --config $<TARGET_PROPERTY:juno_status_satellite,JUNO_MODULE_CONFIG>)
+         COMMAND Juno::helper status
+                 --config $<GENEX_EVAL:$<TARGET_PROPERTY:juno_status_satellite,JUNO_MODULE_CONFIG>>)
