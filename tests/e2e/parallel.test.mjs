@@ -141,6 +141,60 @@ test('SIGINT to the aggregate run: each module finishes its step and runs again;
   assert.equal((await snapshots(fx, canisters[3])).length, 0);
 });
 
+// Some CI runners signal every process of the job's tree: each module's run then gets SIGTERM
+// twice, directly and passed on by the aggregate run. It must count it once: finish the step and
+// start its module, not exit at once inside its stop window.
+test('SIGTERM sent to every process of the tree counts once: every module runs again', async (t) => {
+  const fx = await fixture(t);
+  const canisters = await modules(fx, 3);
+  const p = await manyModuleProject(fx, canisters, { generator: 'Ninja', wasm: fx.writeWasm('v2.wasm', v2) });
+  const configs = canisters.map((_, i) => ['--config', join(p.build, 'juno', `m${i}.json`)]).flat();
+  await fx.faults({ method: [{ method: 'take_canister_snapshot', when: 'after', action: 'pause', ms: 3000, count: -1 }] });
+  const child = spawn(HELPER, ['backup', ...configs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
+  for (let i = 0; i < 500 && (await admin(fx.url, 'GET', 'faults')).paused.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+  const runs = (await run('pgrep', ['-P', String(child.pid)])).stdout.trim().split('\n').map(Number);
+  assert.equal(runs.length, 3, 'one process per module');
+  child.kill('SIGTERM');
+  for (const pid of runs) process.kill(pid, 'SIGTERM');
+  const code = await exited;
+  assert.equal(code, 143, output);
+  assert.doesNotMatch(output, /exiting at once/);
+  for (const canister of canisters) {
+    const s = await state(fx, canister);
+    assert.equal(s.status, 'running', output);
+    assert.equal(s.snapshots.length, 1, output);
+  }
+});
+
+test('a second SIGINT makes every module\'s run exit at once; the next command starts the modules', async (t) => {
+  const fx = await fixture(t);
+  const canisters = await modules(fx, 2);
+  const p = await manyModuleProject(fx, canisters, { generator: 'Ninja', wasm: fx.writeWasm('v2.wasm', v2) });
+  const configs = canisters.map((_, i) => ['--config', join(p.build, 'juno', `m${i}.json`)]).flat();
+  await fx.faults({ method: [{ method: 'take_canister_snapshot', when: 'after', action: 'pause', ms: 4000, count: -1 }] });
+  const child = spawn(HELPER, ['backup', ...configs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
+  for (let i = 0; i < 500 && (await admin(fx.url, 'GET', 'faults')).paused.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+  child.kill('SIGINT');
+  await new Promise((r) => setTimeout(r, 200));
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, output);
+  assert.match(output, /m0 \| SIGINT again: exiting at once/);
+  assert.match(output, /m1 \| SIGINT again: exiting at once/);
+  // Left stopped inside their stop window; each module's own next command puts it back.
+  await fx.faults({ method: [] });
+  const again = await run(HELPER, ['status', ...configs]);
+  assert.equal(again.code, 0, again.output);
+  for (const canister of canisters) assert.equal((await state(fx, canister)).status, 'running', again.output);
+});
+
 test('a broken module config stops the aggregate before any module is touched', async (t) => {
   const fx = await fixture(t);
   const canisters = await modules(fx, 2);

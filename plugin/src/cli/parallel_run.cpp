@@ -264,11 +264,16 @@ private:
         posix_spawnattr_setpgroup(&attributes, 0);
         sigset_t defaults;
         sigemptyset(&defaults);
-        for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) sigaddset(&defaults, signal);
+        for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGUSR1, SIGUSR2}) {
+            sigaddset(&defaults, signal);
+        }
         posix_spawnattr_setsigdefault(&attributes, &defaults);
-        sigset_t none;
-        sigemptyset(&none);
-        posix_spawnattr_setsigmask(&attributes, &none);
+        // Blocked until the run's handlers are in place (juno::interrupt::install unblocks them).
+        sigset_t blocked;
+        sigemptyset(&blocked);
+        sigaddset(&blocked, SIGUSR1);
+        sigaddset(&blocked, SIGUSR2);
+        posix_spawnattr_setsigmask(&attributes, &blocked);
         posix_spawnattr_setflags(
             &attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
         pid_t pid = -1;
@@ -293,9 +298,12 @@ private:
         m.err = std::move(err[0]);
     }
 
+    // Each run counts a signal once, even when it was sent to it directly as well.
     void forward(int signal) {
+        bool again = forwarded_;
+        forwarded_ = true;
         for (auto& m : modules_) {
-            if (m.started && !m.done && m.pid > 0) ::kill(m.pid, signal);
+            if (m.started && !m.done && m.pid > 0) juno::interrupt::pass_on(m.pid, signal, again);
         }
     }
 
@@ -474,6 +482,7 @@ private:
     bool live_ = false;
     bool output_broken_ = false;
     unsigned signals_seen_ = 0;
+    bool forwarded_ = false;
     std::size_t spawn_failures_ = 0;
     Fd signal_read_;
     Fd signal_write_;

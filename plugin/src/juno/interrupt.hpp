@@ -2,7 +2,11 @@
 // SIGPIPE (`... | head`) do not kill the helper in the middle of a stop window. The first one is
 // remembered, and the work ends at the next safe point (checkpoint) with the module put back; a
 // second SIGINT, SIGTERM or SIGHUP exits at once, after printing what the module's state may be
-// (the journal covers the rest: the next command on the module repairs it).
+// (the journal covers the rest: the next command on the module repairs it). A juno-helper that runs
+// several modules passes its signals on as SIGUSR1 (the first) and SIGUSR2 (a later one) with the
+// signal's number (sigqueue), so that a module's run counts a signal once even when it was also
+// sent to it directly (before or after): only a later signal to the parent, or a second one sent
+// to the run itself, makes it exit at once.
 #pragma once
 
 #include <chrono>
@@ -14,6 +18,10 @@ namespace juno::interrupt {
 
 // Installs the handlers; call once, early in main.
 void install();
+
+// Passes `signal` on to a module's run started by this process: as its first signal, or (`again`)
+// as a later one, which makes it exit at once.
+void pass_on(int pid, int signal, bool again);
 
 // The first signal received, or 0.
 int pending();
