@@ -38,8 +38,10 @@ test('examples/multi-module: juno_upgrade backs up and upgrades the satellite an
     assert.equal(reconfigure.code, 0, reconfigure.output);
     const upgrade = await target('juno_upgrade');
     assert.equal(upgrade.code, 0, upgrade.output);
-    assert.match(upgrade.output, /Backing up Juno module satellite/);
-    assert.match(upgrade.output, /Backing up Juno module orbiter/);
+    // One aggregate run backs both modules up side by side, each line labelled.
+    assert.match(upgrade.output, /^satellite \| Backed up module satellite/m);
+    assert.match(upgrade.output, /^orbiter   \| Backed up module orbiter/m);
+    assert.match(upgrade.output, /backup: 2 of 2 modules done/);
     for (const [i, id] of ids.entries()) {
       const s = await admin(replica.url, 'GET', `canisters/${id}`);
       assert.equal(s.status, 'running');
