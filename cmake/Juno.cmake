@@ -179,6 +179,36 @@ function(_juno_check_target_names name)
   endforeach()
 endfunction()
 
+# The configure summary of one module: a STATUS line with what decides where the helper acts and
+# as whom (hidden by --log-level=NOTICE or higher), and what it installs at VERBOSE. An identity
+# is shown as the file's path or the identity's name; the key is never read here.
+function(_juno_report_module name kind canister_id id_from network identity wasm install_arg_file
+                             module_config)
+  # The helper's own resolution (plugin/src/cli/options.cpp).
+  if(network STREQUAL "ic")
+    set(network "ic (https://icp-api.io)")
+  elseif(network STREQUAL "local")
+    set(network "local (http://127.0.0.1:5987)")
+  endif()
+  if(identity STREQUAL "")
+    set(identity "none (JUNO_TOKEN from the build's environment, else anonymous)")
+  elseif(IS_ABSOLUTE "${identity}")
+    set(identity "file ${identity}")
+  else()
+    set(identity "name ${identity} (icp or dfx identity)")
+  endif()
+  message(STATUS "Juno module ${name}: ${kind} ${canister_id} from ${id_from}, network ${network}, "
+                 "mode ${JUNO_MODE}, identity ${identity}")
+  if(wasm STREQUAL "")
+    set(wasm "none (juno_upgrade_${name} needs WASM)")
+  endif()
+  if(install_arg_file STREQUAL "")
+    set(install_arg_file "none")
+  endif()
+  message(VERBOSE "Juno module ${name}: Wasm ${wasm}, install argument ${install_arg_file}, "
+                  "module config ${module_config}")
+endfunction()
+
 #[=======================================================================[.rst:
 .. command:: juno_add_module
 
@@ -261,15 +291,17 @@ function(juno_add_module name)
   endif()
 
   set(canister_id "${arg_CANISTER_ID}")
-  set(id_source "CANISTER_ID")
+  set(id_from "CANISTER_ID")  # where the id came from, for the summary line
+  set(id_source "CANISTER_ID")  # the same with the mode it was read for, for errors
   set(config_file "")
   if(canister_id STREQUAL "" AND arg_KIND MATCHES "^(satellite|orbiter)$")
     _juno_config_file(config_file)
     _juno_id_from_config("${config_file}" ${arg_KIND} "${JUNO_MODE}" canister_id)
+    set(id_from "${config_file}")
     set(id_source "${config_file}, mode ${JUNO_MODE}")
   elseif(canister_id STREQUAL "" AND arg_KIND STREQUAL "mission_control")
-    _juno_mission_control_id(${name} "${JUNO_MODE}" "${JUNO_PROFILE}" canister_id id_source)
-    string(APPEND id_source ", mode ${JUNO_MODE}")
+    _juno_mission_control_id(${name} "${JUNO_MODE}" "${JUNO_PROFILE}" canister_id id_from)
+    set(id_source "${id_from}, mode ${JUNO_MODE}")
   endif()
   if(canister_id STREQUAL "")
     if(arg_KIND MATCHES "^(satellite|orbiter)$" AND config_file)
@@ -416,11 +448,8 @@ function(juno_add_module name)
     set_property(TARGET juno_${action}_${name} PROPERTY JUNO_MODULE_CONFIG "${module_config}")
   endforeach()
   set_property(GLOBAL APPEND PROPERTY JUNO_MODULES ${name})
-  if(identity STREQUAL "")
-    set(identity "(not set)")
-  endif()
-  message(STATUS
-    "Juno module ${name}: ${canister_id} (from ${id_source}), network ${network}, identity ${identity}")
+  _juno_report_module(${name} ${arg_KIND} ${canister_id} "${id_from}" "${network}" "${identity}"
+                      "${wasm}" "${install_arg_file}" "${module_config}")
 endfunction()
 
 cmake_policy(POP)
