@@ -209,6 +209,61 @@ function(_juno_report_module name kind canister_id id_from network identity wasm
                   "module config ${module_config}")
 endfunction()
 
+# juno_help: prints every juno_* target of the build with what it does. Ninja's own `help`
+# (ninja -t targets) lists only targets that no other target depends on, so it hides some of them.
+# The list is rewritten with each module; the last module's call leaves the whole build's.
+function(_juno_add_help name kind canister_id network)
+  set(help_file "${CMAKE_BINARY_DIR}/juno/help.txt")
+  if(NOT TARGET juno_help)
+    add_custom_target(juno_help COMMAND "${CMAKE_COMMAND}" -E cat "${help_file}"
+                      COMMENT "Listing every Juno target" USES_TERMINAL VERBATIM)
+    set_property(TARGET juno_help PROPERTY _JUNO_AGGREGATE TRUE)
+  else()
+    get_property(ours TARGET juno_help PROPERTY _JUNO_AGGREGATE)
+    if(NOT ours)
+      message(FATAL_ERROR
+        "juno_add_module: the project already has a target named 'juno_help', which juno-cmake "
+        "needs for its list of targets. Rename that target.")
+    endif()
+  endif()
+  set(actions
+    "backup|stops the module, takes a backup, starts it again"
+    "restore|stops, loads the newest backup (or JUNO_SNAPSHOT=<id>), starts"
+    "upgrade|installs the Wasm in upgrade mode (after juno_backup_<name> while JUNO_UPGRADE_BACKUP is ON)"
+    "backup_list|lists the module's backups"
+    "backup_delete|deletes the backup JUNO_SNAPSHOT=<id>, or every one with JUNO_SNAPSHOT=all"
+    "start|starts the module (after a failure left it stopped)"
+    "status|prints the run status, module hash, version and controllers")
+  set(block "Module ${name}: ${kind} ${canister_id}, network ${network}\n")
+  foreach(entry IN LISTS actions)
+    string(REPLACE "|" ";" entry "${entry}")
+    list(GET entry 0 action)
+    list(GET entry 1 what)
+    string(REPLACE "<name>" "${name}" what "${what}")
+    string(LENGTH "juno_${action}_${name}" length)
+    set(pad "")
+    if(length LESS 34)
+      math(EXPR width "34 - ${length}")
+      string(REPEAT " " ${width} pad)
+    endif()
+    string(APPEND block "  juno_${action}_${name}${pad} ${what}\n")
+  endforeach()
+  set_property(GLOBAL APPEND_STRING PROPERTY _JUNO_HELP_MODULES "${block}")
+  get_property(modules GLOBAL PROPERTY _JUNO_HELP_MODULES)
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  set(config "")
+  if(multi_config)
+    set(config " [--config <cfg>]")
+  endif()
+  string(CONCAT text
+    "Juno targets: cmake --build ${CMAKE_BINARY_DIR} --target <target>${config}\n"
+    "  juno_help                          this list\n"
+    "  juno_backup, juno_restore, juno_upgrade, juno_backup_list, juno_backup_delete,\n"
+    "  juno_start, juno_status            the same as below, for every module\n"
+    "${modules}")
+  file(WRITE "${help_file}" "${text}")
+endfunction()
+
 #[=======================================================================[.rst:
 .. command:: juno_add_module
 
@@ -255,7 +310,8 @@ endfunction()
   Targets: ``juno_backup_<name>``, ``juno_restore_<name>``, ``juno_upgrade_<name>``,
   ``juno_backup_list_<name>``, ``juno_backup_delete_<name>``, ``juno_start_<name>``,
   ``juno_status_<name>``, and the aggregates ``juno_start``, ``juno_status``, ``juno_backup``,
-  ``juno_restore``, ``juno_upgrade``, ``juno_backup_list``, ``juno_backup_delete``.
+  ``juno_restore``, ``juno_upgrade``, ``juno_backup_list``, ``juno_backup_delete``; and
+  ``juno_help``, which prints every one of them with what it does.
 #]=======================================================================]
 function(juno_add_module name)
   cmake_parse_arguments(PARSE_ARGV 1 arg ""
@@ -450,6 +506,7 @@ function(juno_add_module name)
   set_property(GLOBAL APPEND PROPERTY JUNO_MODULES ${name})
   _juno_report_module(${name} ${arg_KIND} ${canister_id} "${id_from}" "${network}" "${identity}"
                       "${wasm}" "${install_arg_file}" "${module_config}")
+  _juno_add_help(${name} ${arg_KIND} ${canister_id} "${network}")
 endfunction()
 
 cmake_policy(POP)
