@@ -10,7 +10,12 @@ Orbiters, or any canister) from a CMake build.
   find_package(Juno CONFIG REQUIRED)        # or add_subdirectory / FetchContent
   juno_add_module(satellite KIND satellite WASM $<TARGET_FILE:my_satellite>)
 
-Then ``cmake --build build --target juno_upgrade`` backs the module up and upgrades it.
+Then ``cmake --build build --target juno_upgrade`` backs the module up and upgrades it, and
+``cmake --build build --target juno_help`` lists every target. Configure prints one ``STATUS``
+line per module (kind, canister id and where it came from, network, mode, identity's file or
+name) and, at ``--log-level=VERBOSE``, its Wasm and module config. Added by FetchContent with
+``FIND_PACKAGE_ARGS`` or ``OVERRIDE_FIND_PACKAGE`` (CMake 3.24+), a later ``find_package(Juno
+<version>)`` gets the embedded copy's version, by the installed package's rule.
 
 Cache options
 ^^^^^^^^^^^^^
