@@ -10,7 +10,12 @@ Orbiters, or any canister) from a CMake build.
   find_package(Juno CONFIG REQUIRED)        # or add_subdirectory / FetchContent
   juno_add_module(satellite KIND satellite WASM $<TARGET_FILE:my_satellite>)
 
-Then ``cmake --build build --target juno_upgrade`` backs the module up and upgrades it.
+Then ``cmake --build build --target juno_upgrade`` backs the module up and upgrades it, and
+``cmake --build build --target juno_help`` lists every target. Configure prints one ``STATUS``
+line per module (kind, canister id and where it came from, network, mode, identity's file or
+name) and, at ``--log-level=VERBOSE``, its Wasm and module config. Added by FetchContent with
+``FIND_PACKAGE_ARGS`` or ``OVERRIDE_FIND_PACKAGE`` (CMake 3.24+), a later ``find_package(Juno
+<version>)`` gets the embedded copy's version, by the installed package's rule.
 
 Cache options
 ^^^^^^^^^^^^^
@@ -186,6 +191,91 @@ function(_juno_check_target_names name)
   endforeach()
 endfunction()
 
+# The configure summary of one module: a STATUS line with what decides where the helper acts and
+# as whom (hidden by --log-level=NOTICE or higher), and what it installs at VERBOSE. An identity
+# is shown as the file's path or the identity's name; the key is never read here.
+function(_juno_report_module name kind canister_id id_from network identity wasm install_arg_file
+                             module_config)
+  # The helper's own resolution (plugin/src/cli/options.cpp).
+  if(network STREQUAL "ic")
+    set(network "ic (https://icp-api.io)")
+  elseif(network STREQUAL "local")
+    set(network "local (http://127.0.0.1:5987)")
+  endif()
+  if(identity STREQUAL "")
+    set(identity "none (JUNO_TOKEN from the build's environment, else anonymous)")
+  elseif(IS_ABSOLUTE "${identity}")
+    set(identity "file ${identity}")
+  else()
+    set(identity "name ${identity} (icp or dfx identity)")
+  endif()
+  message(STATUS "Juno module ${name}: ${kind} ${canister_id} from ${id_from}, network ${network}, "
+                 "mode ${JUNO_MODE}, identity ${identity}")
+  if(wasm STREQUAL "")
+    set(wasm "none (juno_upgrade_${name} needs WASM)")
+  endif()
+  if(install_arg_file STREQUAL "")
+    set(install_arg_file "none")
+  endif()
+  message(VERBOSE "Juno module ${name}: Wasm ${wasm}, install argument ${install_arg_file}, "
+                  "module config ${module_config}")
+endfunction()
+
+# juno_help: prints every juno_* target of the build with what it does. Ninja's own `help`
+# (ninja -t targets) lists only targets that no other target depends on, so it hides some of them.
+# The list is rewritten with each module; the last module's call leaves the whole build's.
+function(_juno_add_help name kind canister_id network)
+  set(help_file "${CMAKE_BINARY_DIR}/juno/help.txt")
+  if(NOT TARGET juno_help)
+    add_custom_target(juno_help COMMAND "${CMAKE_COMMAND}" -E cat "${help_file}"
+                      COMMENT "Listing every Juno target" USES_TERMINAL VERBATIM)
+    set_property(TARGET juno_help PROPERTY _JUNO_AGGREGATE TRUE)
+  else()
+    get_property(ours TARGET juno_help PROPERTY _JUNO_AGGREGATE)
+    if(NOT ours)
+      message(FATAL_ERROR
+        "juno_add_module: the project already has a target named 'juno_help', which juno-cmake "
+        "needs for its list of targets. Rename that target.")
+    endif()
+  endif()
+  set(actions
+    "backup|stops the module, takes a backup, starts it again"
+    "restore|stops, loads the newest backup (or JUNO_SNAPSHOT=<id>), starts"
+    "upgrade|installs the Wasm in upgrade mode (after juno_backup_<name> while JUNO_UPGRADE_BACKUP is ON)"
+    "backup_list|lists the module's backups"
+    "backup_delete|deletes the backup JUNO_SNAPSHOT=<id>, or every one with JUNO_SNAPSHOT=all"
+    "start|starts the module (after a failure left it stopped)"
+    "status|prints the run status, module hash, version and controllers")
+  set(block "Module ${name}: ${kind} ${canister_id}, network ${network}\n")
+  foreach(entry IN LISTS actions)
+    string(REPLACE "|" ";" entry "${entry}")
+    list(GET entry 0 action)
+    list(GET entry 1 what)
+    string(REPLACE "<name>" "${name}" what "${what}")
+    string(LENGTH "juno_${action}_${name}" length)
+    set(pad "")
+    if(length LESS 34)
+      math(EXPR width "34 - ${length}")
+      string(REPEAT " " ${width} pad)
+    endif()
+    string(APPEND block "  juno_${action}_${name}${pad} ${what}\n")
+  endforeach()
+  set_property(GLOBAL APPEND_STRING PROPERTY _JUNO_HELP_MODULES "${block}")
+  get_property(modules GLOBAL PROPERTY _JUNO_HELP_MODULES)
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  set(config "")
+  if(multi_config)
+    set(config " [--config <cfg>]")
+  endif()
+  string(CONCAT text
+    "Juno targets: cmake --build ${CMAKE_BINARY_DIR} --target <target>${config}\n"
+    "  juno_help                          this list\n"
+    "  juno_backup, juno_restore, juno_upgrade, juno_backup_list, juno_backup_delete,\n"
+    "  juno_start, juno_status            the same as below, for every module\n"
+    "${modules}")
+  file(WRITE "${help_file}" "${text}")
+endfunction()
+
 #[=======================================================================[.rst:
 .. command:: juno_add_module
 
@@ -233,7 +323,8 @@ endfunction()
   Targets: ``juno_backup_<name>``, ``juno_restore_<name>``, ``juno_upgrade_<name>``,
   ``juno_backup_list_<name>``, ``juno_backup_delete_<name>``, ``juno_start_<name>``,
   ``juno_status_<name>``, and the aggregates ``juno_start``, ``juno_status``, ``juno_backup``,
-  ``juno_restore``, ``juno_upgrade``, ``juno_backup_list``, ``juno_backup_delete``.
+  ``juno_restore``, ``juno_upgrade``, ``juno_backup_list``, ``juno_backup_delete``; and
+  ``juno_help``, which prints every one of them with what it does.
 #]=======================================================================]
 function(juno_add_module name)
   cmake_parse_arguments(PARSE_ARGV 1 arg ""
@@ -269,15 +360,17 @@ function(juno_add_module name)
   endif()
 
   set(canister_id "${arg_CANISTER_ID}")
-  set(id_source "CANISTER_ID")
+  set(id_from "CANISTER_ID")  # where the id came from, for the summary line
+  set(id_source "CANISTER_ID")  # the same with the mode it was read for, for errors
   set(config_file "")
   if(canister_id STREQUAL "" AND arg_KIND MATCHES "^(satellite|orbiter)$")
     _juno_config_file(config_file)
     _juno_id_from_config("${config_file}" ${arg_KIND} "${JUNO_MODE}" canister_id)
+    set(id_from "${config_file}")
     set(id_source "${config_file}, mode ${JUNO_MODE}")
   elseif(canister_id STREQUAL "" AND arg_KIND STREQUAL "mission_control")
-    _juno_mission_control_id(${name} "${JUNO_MODE}" "${JUNO_PROFILE}" canister_id id_source)
-    string(APPEND id_source ", mode ${JUNO_MODE}")
+    _juno_mission_control_id(${name} "${JUNO_MODE}" "${JUNO_PROFILE}" canister_id id_from)
+    set(id_source "${id_from}, mode ${JUNO_MODE}")
   endif()
   if(canister_id STREQUAL "")
     if(arg_KIND MATCHES "^(satellite|orbiter)$" AND config_file)
@@ -431,11 +524,9 @@ function(juno_add_module name)
     set_property(TARGET juno_${action}_${name} PROPERTY JUNO_MODULE_CONFIG "${module_config}")
   endforeach()
   set_property(GLOBAL APPEND PROPERTY JUNO_MODULES ${name})
-  if(identity STREQUAL "")
-    set(identity "(not set)")
-  endif()
-  message(STATUS
-    "Juno module ${name}: ${canister_id} (from ${id_source}), network ${network}, identity ${identity}")
+  _juno_report_module(${name} ${arg_KIND} ${canister_id} "${id_from}" "${network}" "${identity}"
+                      "${wasm}" "${install_arg_file}" "${module_config}")
+  _juno_add_help(${name} ${arg_KIND} ${canister_id} "${network}")
 endfunction()
 
 cmake_policy(POP)

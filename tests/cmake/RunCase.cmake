@@ -7,7 +7,7 @@
 #   cmake -DCASE=<name> -DJUNO_SOURCE_DIR=<repo> -DWORK_DIR=<dir> -DGENERATOR=<gen>
 #         [-DCONSUME=find_package|add_subdirectory|FetchContent] [-DPREFIX=<install prefix>]
 #         [-DHELPER=<executable>] [-DNODE=<node>] [-DNEEDS=config-loader|type-stripping]
-#         -P RunCase.cmake
+#         [-DCASE_OPTIONS=<configure options>] -P RunCase.cmake
 #
 # NEEDS names what the case cannot run without; when it is missing, the case prints
 # "JUNO_TEST_SKIPPED: <why>", which CTest reports as a skip (SKIP_REGULAR_EXPRESSION: a script
@@ -78,6 +78,8 @@ endif()
 if(PREFIX)
   list(APPEND options -DCMAKE_PREFIX_PATH=${PREFIX})
 endif()
+# One case file run several ways: each test passes its own options.
+list(APPEND options ${CASE_OPTIONS})
 if(EXISTS "${cases_dir}/${CASE}-options.txt")
   file(STRINGS "${cases_dir}/${CASE}-options.txt" case_options)
   list(APPEND options ${case_options})

@@ -1,0 +1,4 @@
+# juno_help lists every juno_* target of the build, which Ninja's `help` does not.
+juno_add_module(satellite KIND satellite CANISTER_ID ryjl3-tyaaa-aaaaa-aaaba-cai
+                WASM "${CMAKE_BINARY_DIR}/sample.wasm" DEPENDS sample_wasm)
+juno_add_module(analytics KIND orbiter CANISTER_ID em77e-bvlzu-aq NETWORK local)
