@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
@@ -160,6 +162,21 @@ TEST(Transport, RejectsMalformedUrls) {
     EXPECT_THROW(ic::Transport("ftp://127.0.0.1"), ic::Error);
     EXPECT_THROW(ic::Transport("https://icp-api.io/api"), ic::Error);
     EXPECT_THROW(ic::Transport("https://user@icp-api.io"), ic::Error);
+}
+
+TEST(Transport, SendsLargeBodiesWithoutWaitingForContinue) {
+    // Over 1 MiB libcurl would send "Expect: 100-continue" and wait up to a second for the
+    // interim answer, which this server (like many) never sends.
+    ScriptedServer server({http(200, "ok")});
+    ic::Transport transport(server.url(), fast());
+    std::vector<std::uint8_t> body(1'500'000, 0x2a);
+    auto started = std::chrono::steady_clock::now();
+    auto response = transport.post_cbor("/api/v4/canister/aaaaa-aa/call", body);
+    auto elapsed = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(server.last_request().find("Expect:"), std::string::npos);
+    EXPECT_EQ(server.last_request().find("100-continue"), std::string::npos);
+    EXPECT_LT(elapsed, std::chrono::milliseconds(900));
 }
 
 TEST(Transport, KnowsLoopbackHosts) {
