@@ -195,6 +195,17 @@ test('a second SIGINT makes every module\'s run exit at once; the next command s
   for (const canister of canisters) assert.equal((await state(fx, canister)).status, 'running', again.output);
 });
 
+test('--json over several modules: one document holding each module\'s own', async (t) => {
+  const fx = await fixture(t);
+  const canisters = await modules(fx, 2);
+  const p = await manyModuleProject(fx, canisters, { generator: 'Ninja', wasm: fx.writeWasm('v2.wasm', v2) });
+  const r = await run(HELPER, ['status', '--json', '--config', join(p.build, 'juno', 'm0.json'), '--config', join(p.build, 'juno', 'm1.json')]);
+  assert.equal(r.code, 0, r.output);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.command, 'status');
+  assert.deepEqual(doc.modules.map((m) => [m.module, m.exit_code, m.result.canister_id]), [['m0', 0, canisters[0]], ['m1', 0, canisters[1]]]);
+});
+
 test('a broken module config stops the aggregate before any module is touched', async (t) => {
   const fx = await fixture(t);
   const canisters = await modules(fx, 2);
