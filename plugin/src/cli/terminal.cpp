@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "ic/error.hpp"
@@ -18,17 +19,23 @@ bool dumb(const char* term) { return term && std::string(term) == "dumb"; }
 
 juno::ProgressMode progress_mode(bool quiet, const char* juno_progress, bool stderr_is_tty,
                                  const char* term) {
-    if (quiet) return juno::ProgressMode::None;
+    // The variable is checked even under --quiet, so that a typo in it never passes unseen.
+    std::optional<juno::ProgressMode> chosen;
     if (juno_progress && *juno_progress) {
         std::string value(juno_progress);
-        if (value == "tty") return juno::ProgressMode::Tty;
-        if (value == "plain") return juno::ProgressMode::Plain;
-        if (value == "none") return juno::ProgressMode::None;
-        ic::fail(ic::ErrorKind::Usage,
-                 "JUNO_PROGRESS is '" + value +
-                     "'; set it to tty (one updating line), plain (a few lines per transfer) or "
-                     "none (no progress), or unset it to choose by stderr");
+        if (value == "tty") chosen = juno::ProgressMode::Tty;
+        if (value == "plain") chosen = juno::ProgressMode::Plain;
+        if (value == "none") chosen = juno::ProgressMode::None;
+        if (!chosen) {
+            ic::fail(
+                ic::ErrorKind::Usage,
+                "JUNO_PROGRESS is '" + value +
+                    "'; set it to tty (one updating line), plain (a few lines per transfer) or "
+                    "none (no progress), or unset it to choose by stderr");
+        }
     }
+    if (quiet) return juno::ProgressMode::None;
+    if (chosen) return *chosen;
     return stderr_is_tty && !dumb(term) ? juno::ProgressMode::Tty : juno::ProgressMode::Plain;
 }
 

@@ -7,7 +7,7 @@
 namespace cli {
 
 // --quiet: none; else JUNO_PROGRESS (tty, plain or none; unset or empty: not given; anything else
-// throws ic::Error (Usage) naming the values); else tty when stderr is a terminal and TERM is not
+// throws ic::Error (Usage) naming the values, with --quiet too); else tty when stderr is a terminal and TERM is not
 // "dumb"; else plain. `juno_progress` and `term` may be null (unset).
 juno::ProgressMode progress_mode(bool quiet, const char* juno_progress, bool stderr_is_tty,
                                  const char* term);

@@ -180,7 +180,7 @@ void Console::add(std::uint64_t id, std::uint64_t bytes) {
         if (quarters <= t->quarters || now - t->last_line < plain_interval) return;
         t->quarters = quarters;
         t->last_line = now;
-        print_line(prefix + status_text(*t));
+        print_line(status_text(*t));
     }
 }
 
