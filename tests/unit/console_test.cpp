@@ -51,12 +51,12 @@ TEST(Console, TtyDrawsOneLineWithRateAndTimeLeftAtMostTenTimesASecond) {
     ASSERT_EQ(f.writes.size(), 2u);
     EXPECT_EQ(f.writes[1],
               "\rjuno-helper: up: 2.00 MB of 10.0 MB (20%), 2.00 MB/s, 4.0 s left\x1b[K");
-    // The rate is smoothed: a second at 4 MB/s moves it by 1 - e^(-1/3) of the way.
+    // The rate is smoothed: the first second counts e^(-1/3) as much as the last one.
     f.now += 1s;
     meter.add(4'000'000);
     ASSERT_EQ(f.writes.size(), 3u);
     EXPECT_EQ(f.writes[2],
-              "\rjuno-helper: up: 6.00 MB of 10.0 MB (60%), 2.57 MB/s, 1.6 s left\x1b[K");
+              "\rjuno-helper: up: 6.00 MB of 10.0 MB (60%), 3.17 MB/s, 1.3 s left\x1b[K");
     f.now += 3s;
     meter.add(4'000'000);
     meter.finish();

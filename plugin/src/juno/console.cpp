@@ -157,13 +157,16 @@ void Console::add(std::uint64_t id, std::uint64_t bytes) {
     if (!t) return;
     t->done += bytes;
     TimePoint now = clock_();
-    // The rate is sampled at most every redraw interval: bursts (eight chunks landing at once)
-    // average out, and an exponential moving average over rate_window follows changes smoothly.
+    // The rate is sampled at most every redraw interval, so that bursts (eight chunks landing at
+    // once) average out: bytes over time, both decayed by e^(-age/rate_window). Unlike a moving
+    // average of sampled rates it does not lean on the first sample: early on it is the average
+    // so far, later it follows the last few seconds.
     double dt = seconds(now - t->last_sample);
     if (dt >= seconds(redraw_interval)) {
-        double instant = static_cast<double>(t->done - t->sampled) / dt;
-        double alpha = t->rate > 0 ? 1 - std::exp(-dt / seconds(rate_window)) : 1.0;
-        t->rate += alpha * (instant - t->rate);
+        double decay = std::exp(-dt / seconds(rate_window));
+        t->window_bytes = t->window_bytes * decay + static_cast<double>(t->done - t->sampled);
+        t->window_seconds = t->window_seconds * decay + dt;
+        t->rate = t->window_bytes / t->window_seconds;
         t->last_sample = now;
         t->sampled = t->done;
     }

@@ -101,7 +101,9 @@ private:
         TimePoint started;
         TimePoint last_draw;
         TimePoint last_sample;
-        std::uint64_t sampled = 0;   // `done` at last_sample
+        std::uint64_t sampled = 0;  // `done` at last_sample
+        double window_bytes = 0;    // bytes and seconds sampled, decayed by age
+        double window_seconds = 0;
         double rate = 0;             // smoothed bytes per second; 0 until the first sample
         TimePoint last_line;         // plain mode: the last line printed
         std::uint64_t quarters = 0;  // plain mode: quarters reported so far
