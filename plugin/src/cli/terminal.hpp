@@ -7,8 +7,8 @@
 namespace cli {
 
 // --quiet: none; else JUNO_PROGRESS (tty, plain or none; unset or empty: not given; anything else
-// throws ic::Error (Usage) naming the values, with --quiet too); else tty when stderr is a terminal and TERM is not
-// "dumb"; else plain. `juno_progress` and `term` may be null (unset).
+// throws ic::Error (Usage) naming the values, with --quiet too); else tty when stderr is a terminal
+// and TERM is not "dumb"; else plain. `juno_progress` and `term` may be null (unset).
 juno::ProgressMode progress_mode(bool quiet, const char* juno_progress, bool stderr_is_tty,
                                  const char* term);
 
