@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/parallel_run.hpp"
+#include "cli/terminal.hpp"
 #include "ic/error.hpp"
 #include "juno/interrupt.hpp"
 
@@ -46,9 +47,14 @@ int main(int argc, char** argv) {
         return 0;
     }
     bool json = false;
-    for (const auto& arg : args) json = json || arg == "--json";
+    bool quiet = false;
+    for (const auto& arg : args) {
+        json = json || arg == "--json";
+        quiet = quiet || arg == "--quiet";
+    }
     juno::interrupt::install();
     try {
+        cli::configure_console(quiet);
         for (const auto& command : cli::commands()) {
             if (args[0] != command.name) continue;
             std::vector<std::string> rest(args.begin() + 1, args.end());

@@ -35,6 +35,8 @@ const std::vector<FlagSpec>& connection_flags() {
         {"wait", true, "<seconds>",
          "how long to wait for another run on the same module to finish (default 60)"},
         {"json", false, "", "print machine-readable JSON on stdout"},
+        {"quiet", false, "",
+         "no progress and no notices on stderr, only warnings and errors (or JUNO_PROGRESS=none)"},
     };
     return flags;
 }

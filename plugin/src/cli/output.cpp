@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <iostream>
 
+#include "juno/console.hpp"
+
 namespace cli {
 
 rapidjson::Value json_string(const std::string& text, rapidjson::Document::AllocatorType& a) {
@@ -44,10 +46,10 @@ void Output::flush() {
     std::cout.flush();
 }
 
-void Output::notice(const std::string& text) { std::cerr << "juno-helper: " << text << std::endl; }
+void Output::notice(const std::string& text) { juno::console().notice(text); }
 
 void Output::error(const ic::Error& error, bool json) {
-    std::cerr << "juno-helper: error: " << error.what() << std::endl;
+    juno::console().error(error.what());
     if (!json) return;
     rapidjson::Document doc;
     doc.SetObject();

@@ -27,7 +27,7 @@ public:
     // Prints the rows, or the JSON document, on stdout.
     void flush();
 
-    static void notice(const std::string& text);  // stderr, one line
+    static void notice(const std::string& text);  // stderr, one line (juno::console())
     // Prints an error (stderr; and a JSON error object on stdout with --json).
     static void error(const ic::Error& error, bool json);
 

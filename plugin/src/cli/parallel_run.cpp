@@ -24,6 +24,7 @@
 #include "cli/options.hpp"
 #include "ic/error.hpp"
 #include "ic/principal.hpp"
+#include "juno/console.hpp"
 #include "juno/interrupt.hpp"
 #include "juno/module.hpp"
 
@@ -173,7 +174,10 @@ public:
             if (m.config.name.empty()) m.config.name = m.config.canister_id.value_or(path);
             modules_.push_back(std::move(m));
         }
-        live_ = stderr_is_terminal() && !run.json;
+        // The status area needs a real terminal and the console's tty mode (not --quiet,
+        // JUNO_PROGRESS=plain or none); each module's run draws its progress the matching way.
+        mode_ = juno::console().mode();
+        live_ = mode_ == juno::ProgressMode::Tty && stderr_is_terminal() && !run.json;
         std::vector<std::string> names;
         for (const auto& m : modules_) names.push_back(m.config.name);
         board_.emplace(std::move(names), live_, live_ ? terminal_width() : 80);
@@ -184,8 +188,10 @@ public:
         auto began = Clock::now();
         install_signal_forwarding();
         unsigned jobs = std::min<unsigned>(run_.jobs, static_cast<unsigned>(modules_.size()));
-        board_->notice(run_.command + ": " + std::to_string(modules_.size()) + " modules, " +
-                       std::to_string(jobs) + " at a time");
+        if (mode_ != juno::ProgressMode::None) {
+            board_->notice(run_.command + ": " + std::to_string(modules_.size()) + " modules, " +
+                           std::to_string(jobs) + " at a time");
+        }
         flush(true);
         std::size_t next = 0;
         std::size_t running = 0;
@@ -246,9 +252,10 @@ private:
         for (char** e = environ; *e; ++e) {
             if (!std::string_view(*e).starts_with("JUNO_PROGRESS=")) env.emplace_back(*e);
         }
-        const char* chosen = std::getenv("JUNO_PROGRESS");
-        std::string progress = chosen && *chosen ? chosen : (live_ ? "tty" : "plain");
-        env.push_back("JUNO_PROGRESS=" + progress);
+        const char* progress = live_                                ? "tty"
+                               : mode_ == juno::ProgressMode::None ? "none"
+                                                                   : "plain";
+        env.push_back(std::string("JUNO_PROGRESS=") + progress);
         std::vector<char*> envp;
         for (auto& e : env) envp.push_back(e.data());
         envp.push_back(nullptr);
@@ -420,7 +427,11 @@ private:
                            std::to_string(modules_[i].exit_status) + ")";
             }
         }
-        emit({Stream::Err, "juno-helper: " + summary + "\n"});
+        // --quiet: the summary only when something needs telling.
+        bool quiet = mode_ == juno::ProgressMode::None;
+        if (!quiet || !failed.empty() || !not_started.empty() || first_signal.load() != 0) {
+            emit({Stream::Err, "juno-helper: " + summary + "\n"});
+        }
         for (auto i : failed) {
             for (const auto& text : board_->error_lines(i)) {
                 emit({Stream::Err, "juno-helper: " + modules_[i].config.name + ": " + text + "\n"});
@@ -479,6 +490,7 @@ private:
     std::vector<ModuleRun> modules_;
     std::optional<ModuleBoard> board_;
     std::string executable_;
+    juno::ProgressMode mode_ = juno::ProgressMode::Plain;
     bool live_ = false;
     bool output_broken_ = false;
     unsigned signals_seen_ = 0;

@@ -198,7 +198,7 @@ BackupResult backup(Context& context, const BackupPolicy& policy) {
                     {result.snapshot, found.module_hash, result.final_state.status->version});
             } catch (const ic::Error& error) {
                 // The backup is taken; without its record the next backup just takes another.
-                context.progress(std::string("warning: ") + error.what());
+                context.warn(error.what());
             }
         }
     } catch (const ModuleLeftStopped& error) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "ic/error.hpp"
+#include "juno/console.hpp"
 #include "juno/interrupt.hpp"
 
 namespace juno {
@@ -22,16 +23,22 @@ bool chunk_store_full(const ic::Error& error) {
            reject->reject_message().find("chunk store") != std::string::npos;
 }
 
-// Uploads chunks[i] for each i in `missing`, `parallelism` at a time; rethrows the first failure.
+// Uploads chunks[i] for each i in `missing`, `parallelism` at a time, shown as one meter;
+// rethrows the first failure.
 void upload_missing(Context& context, const std::vector<ic::ByteView>& chunks,
                     const std::vector<ic::Hash>& hashes, const std::vector<std::size_t>& missing,
                     unsigned parallelism) {
     std::size_t total_bytes = 0;
     for (auto i : missing) total_bytes += chunks[i].size();
+    Meter meter = console().start(missing.size() == chunks.size()
+                                      ? "uploading " + format_size(total_bytes) + " module in " +
+                                            std::to_string(chunks.size()) + " chunks"
+                                      : "uploading " + std::to_string(missing.size()) +
+                                            " of the module's " + std::to_string(chunks.size()) +
+                                            " chunks (" + format_size(total_bytes) + ")",
+                                  total_bytes);
     std::atomic<std::size_t> next{0};
-    std::mutex mutex;  // guards done, bytes_done, failure and progress output
-    std::size_t done = 0;
-    std::size_t bytes_done = 0;
+    std::mutex mutex;  // guards failure
     std::exception_ptr failure;
 
     auto worker = [&](ic::Agent agent) {
@@ -52,12 +59,7 @@ void upload_missing(Context& context, const std::vector<ic::ByteView>& chunks,
                                     "the replica stored chunk " + std::to_string(index + 1) +
                                         " under a different hash than its contents have");
                 }
-                std::lock_guard lock(mutex);
-                ++done;
-                bytes_done += chunks[index].size();
-                context.progress("uploaded chunk " + std::to_string(done) + "/" +
-                                 std::to_string(missing.size()) + " (" + format_size(bytes_done) +
-                                 " of " + format_size(total_bytes) + ")");
+                meter.add(chunks[index].size());
             } catch (...) {
                 std::lock_guard lock(mutex);
                 if (!failure) failure = std::current_exception();
@@ -70,7 +72,8 @@ void upload_missing(Context& context, const std::vector<ic::ByteView>& chunks,
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker, context.agent.fork());
     for (auto& thread : pool) thread.join();
-    if (failure) std::rethrow_exception(failure);
+    if (failure) std::rethrow_exception(failure);  // the meter says where the upload stopped
+    meter.finish();
 }
 
 }  // namespace

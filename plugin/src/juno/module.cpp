@@ -5,9 +5,12 @@
 #include <sstream>
 
 #include "ic/error.hpp"
+#include "juno/console.hpp"
 #include "juno/interrupt.hpp"
 
 namespace juno {
+
+void Context::warn(const std::string& text) const { console().warning(text); }
 
 void Context::enter(Step step) {
     JournalRecord before = run;
@@ -29,7 +32,7 @@ void Context::enter_to_repair(Step step) {
     } catch (const ic::Error& error) {
         run.step = step;
         interrupt::set_exit_notice(state_if_ended_now());
-        progress(std::string("warning: ") + error.what() + "; going on without the journal");
+        warn(std::string(error.what()) + "; going on without the journal");
     }
 }
 
@@ -37,7 +40,7 @@ void Context::save() {
     try {
         if (state) Journal(state->journal()).write(run);
     } catch (const ic::Error& error) {
-        progress(std::string("warning: ") + error.what());
+        warn(error.what());
     }
     interrupt::set_exit_notice(state_if_ended_now());
 }

@@ -36,6 +36,8 @@ struct Context {
     ic::Agent& agent;
     ic::management::ManagementCanister management;
     Progress progress;
+    // A warning (stderr, in every progress mode): the run goes on, but the user should know.
+    void warn(const std::string& text) const;
     // Where this module's journal and records live; unset: the run keeps none (unit tests).
     std::optional<StateFiles> state;
     // This run's journal record: what the module was, and the step in progress.

@@ -142,7 +142,7 @@ void clear_chunks(Context& context) {
         context.management.clear_chunk_store(context.module.canister);
         context.run.chunks_uploaded = false;
     } catch (const ic::Error& error) {
-        context.progress(std::string("warning: could not clear the chunk store: ") + error.what());
+        context.warn(std::string("could not clear the chunk store: ") + error.what());
     }
 }
 
@@ -185,7 +185,7 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
                 forget_record(context.state->upgrade_record());
             }
         } catch (const ic::Error& error) {
-            context.progress(std::string("warning: ") + error.what());
+            context.warn(error.what());
         }
     };
     // Once installed, this upgrade is the latest; its restore point (if any) is protected
@@ -198,8 +198,8 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
                 {result.restore_point, new_module_hash, status.module_hash, true, arg_hash});
         } catch (const ic::Error& error) {
             // The upgrade is done; only the protection of its restore point is not recorded.
-            context.progress(std::string("warning: ") + error.what() +
-                             "; a later backup may replace this upgrade's restore point");
+            context.warn(std::string(error.what()) +
+                         "; a later backup may replace this upgrade's restore point");
         }
     };
     // The module's backups, read while nothing has been touched yet (a failure says so).
