@@ -252,9 +252,7 @@ private:
         for (char** e = environ; *e; ++e) {
             if (!std::string_view(*e).starts_with("JUNO_PROGRESS=")) env.emplace_back(*e);
         }
-        const char* progress = live_                                ? "tty"
-                               : mode_ == juno::ProgressMode::None ? "none"
-                                                                   : "plain";
+        const char* progress = live_ ? "tty" : mode_ == juno::ProgressMode::None ? "none" : "plain";
         env.push_back(std::string("JUNO_PROGRESS=") + progress);
         std::vector<char*> envp;
         for (auto& e : env) envp.push_back(e.data());
