@@ -16,6 +16,9 @@
 #include "juno/recovery.hpp"
 #include "juno/restore.hpp"
 #include "juno/snapshots.hpp"
+#include "juno/transfer/byte_progress.hpp"
+#include "juno/transfer/download.hpp"
+#include "juno/transfer/verify.hpp"
 #include "juno/upgrade.hpp"
 
 namespace cli {
@@ -507,6 +510,109 @@ int run_upgrade(const ParsedFlags& flags) {
         });
 }
 
+// --dir, or JUNO_BACKUP_DIR for make targets: the folder of an off-chain backup.
+std::string backup_dir(const ParsedFlags& flags, const char* flag) {
+    if (auto dir = flags.get(flag)) return *dir;
+    if (const char* env = std::getenv("JUNO_BACKUP_DIR"); env && *env) return env;
+    fail(ErrorKind::Usage, std::string("no folder given: pass --") + flag + " <folder>");
+}
+
+std::string transfer_command(const Connection& connection, const juno::Context& context,
+                             const std::string& action, const std::string& dir) {
+    std::string who = connection.config ? "--config " + connection.config->path.string()
+                                        : "--canister " + context.module.canister.to_text();
+    return "juno-helper " + action + " " + who + " --dir " + dir;
+}
+
+int run_download(const ParsedFlags& flags) {
+    return with_module(
+        flags, "download", Access::Reads,
+        [&](const Connection& connection, juno::Context& context, Output& out) {
+            juno::transfer::DownloadOptions options;
+            options.dir = backup_dir(flags, "dir");
+            options.snapshot = flags.get("snapshot");
+            if (!options.snapshot) {
+                if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env)
+                    options.snapshot = env;
+            }
+            options.on_bytes = juno::transfer::plain_byte_lines(progress, "downloaded");
+            juno::transfer::DownloadResult result;
+            try {
+                result = juno::transfer::download(context, options);
+            } catch (const ic::Error& error) {
+                if (error.kind() == ErrorKind::Usage) throw;  // said what to do, wrote nothing
+                ic::rethrow_with_message(
+                    error,
+                    "download failed: " + std::string(error.what()) + "\n" +
+                        context.module.label() + " was not changed. What was read so far " +
+                        "is kept in " + options.dir.string() + "; continue with: " +
+                        transfer_command(connection, context, "download", options.dir.string()));
+            }
+            if (out.json()) {
+                auto& a = out.allocator();
+                out.document().AddMember("backup", snapshot_json(result.snapshot, a), a);
+                out.document().AddMember("dir", json_string(options.dir.string(), a), a);
+                out.document().AddMember("total_bytes", result.total_bytes, a);
+                out.document().AddMember("fetched_bytes", result.fetched_bytes, a);
+                out.document().AddMember("resumed", result.resumed, a);
+                return;
+            }
+            out.line("Downloaded backup " + snapshot_text(result.snapshot) + " of " +
+                     context.module.label() + " into " + options.dir.string() + " (" +
+                     std::to_string(result.manifest.files.size()) + " files, " +
+                     juno::format_size(result.total_bytes) +
+                     (result.resumed ? ", " + juno::format_size(result.fetched_bytes) +
+                                           " of it fetched by this run"
+                                     : std::string()) +
+                     ").");
+        });
+}
+
+int run_verify(const ParsedFlags& flags) {
+    std::string dir = backup_dir(flags, "dir");
+    juno::transfer::CheckedFolder folder = juno::transfer::check_folder(dir);
+    Output out(flags.has("json"));
+    const auto& m = folder.metadata;
+    if (out.json()) {
+        auto& a = out.allocator();
+        auto& doc = out.document();
+        doc.AddMember("dir", json_string(dir, a), a);
+        doc.AddMember("format", json_string(juno::transfer::to_string(folder.format), a), a);
+        if (folder.manifest) {
+            doc.AddMember("canister_id", json_string(folder.manifest->canister_id, a), a);
+            doc.AddMember("snapshot_id", json_string(ic::to_hex(folder.manifest->snapshot_id), a),
+                          a);
+        }
+        doc.AddMember("taken_at_ns", m.taken_at_timestamp, a);
+        doc.AddMember("wasm_module_size", m.wasm_module_size, a);
+        doc.AddMember("wasm_memory_size", m.wasm_memory_size, a);
+        doc.AddMember("stable_memory_size", m.stable_memory_size, a);
+        doc.AddMember("chunks", static_cast<std::uint64_t>(m.wasm_chunk_store.size()), a);
+        doc.AddMember("hashes_checked", folder.manifest.has_value(), a);
+        out.flush();
+        return 0;
+    }
+    out.row("folder", dir + " (written by " + juno::transfer::to_string(folder.format) + ")");
+    if (folder.manifest) {
+        out.row("backup", "0x" + ic::to_hex(folder.manifest->snapshot_id) + " of " +
+                              folder.manifest->canister_id);
+    }
+    out.row("taken at", juno::format_time(m.taken_at_timestamp));
+    for (const auto& f : folder.files) {
+        if (f.blob) {
+            out.row(ic::management::to_string(*f.blob),
+                    std::to_string(f.size) + " bytes, sha256 " + ic::to_hex(f.sha256));
+        }
+    }
+    out.row("chunk store", std::to_string(m.wasm_chunk_store.size()) + " chunk(s)");
+    out.row("checked", folder.manifest
+                           ? "every file matches its size and SHA-256 in the manifest"
+                           : "sizes match metadata.json and chunks their names (no manifest: "
+                             "no SHA-256 to check the other files against)");
+    out.flush();
+    return 0;
+}
+
 int run_whoami(const ParsedFlags& flags) {
     Connection connection = resolve_connection(flags);
     ic::Identity identity = load_identity(connection);
@@ -619,6 +725,19 @@ const std::vector<Command>& commands() {
          run_start},
         {"status", "print a module's run status, module hash, version and controllers",
          with_connection({}), run_status},
+        {"download",
+         "copy a backup (the newest by default) into a folder, in icp's snapshot format plus a "
+         "manifest; continues an interrupted download",
+         with_connection(
+             {{"dir", true, "<folder>", "where to write it (env JUNO_BACKUP_DIR)"},
+              {"snapshot", true, "<id>",
+               "the backup to download (hex; default: the newest; env JUNO_SNAPSHOT)"}}),
+         run_download},
+        {"verify",
+         "check a downloaded backup offline (sizes, SHA-256, metadata) and say what it holds",
+         {{"dir", true, "<folder>", "the backup's folder (env JUNO_BACKUP_DIR)"},
+          {"json", false, "", "print one JSON document"}},
+         run_verify},
         {"whoami",
          "print the principal of the identity (the controller to add to a module) and where it "
          "came from",

@@ -1,0 +1,159 @@
+// Off-chain backups: juno-helper download, verify, checked against the replica's state and
+// against DFINITY's icp CLI, which must take the helper's folder as its own.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, existsSync, cpSync, truncateSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fixture, run, HELPER, sha256hex, wasmModule, admin, methodsCalled } from './harness.mjs';
+import { IcpCli } from '../replica/test/harness.mjs';
+
+const helper = (fx, args) => run(HELPER, [...args, '--network', fx.url, '--identity', fx.pem]);
+
+// A module with a 5 MB stable memory (three slices) and a heap, backed up once.
+async function backedUp(t) {
+  const fx = await fixture(t);
+  const wasm = fx.writeWasm('app.wasm', wasmModule({ app: [1] }));
+  const install = await helper(fx, ['upgrade', '--canister', fx.canister, '--wasm', wasm]);
+  assert.equal(install.code, 0, install.output);
+  await admin(fx.url, 'PUT', `canisters/${fx.canister}/stable_memory`, new Uint8Array(randomBytes(5_000_001)));
+  await admin(fx.url, 'PUT', `canisters/${fx.canister}/wasm_memory`, new Uint8Array(Buffer.from('heap at the backup')));
+  const backup = await helper(fx, ['backup', '--canister', fx.canister]);
+  assert.equal(backup.code, 0, backup.output);
+  const state = await fx.state();
+  assert.equal(state.snapshots.length, 1);
+  return { fx, state, snapshot: state.snapshots[0] };
+}
+
+function assertFolderHolds(dir, snapshot) {
+  assert.equal(sha256hex(readFileSync(join(dir, 'wasm_module.bin'))), snapshot.module_hash);
+  assert.equal(sha256hex(readFileSync(join(dir, 'stable_memory.bin'))), snapshot.stable_memory_sha256);
+  assert.equal(sha256hex(readFileSync(join(dir, 'wasm_memory.bin'))), snapshot.wasm_memory_sha256);
+}
+
+test('download writes icp\'s format plus a manifest; icp uploads and restores it to the same state', async (t) => {
+  const { fx, state, snapshot } = await backedUp(t);
+  const dir = join(fx.dir, 'backup');
+  await fx.clearLog();
+  const r = await helper(fx, ['download', '--canister', fx.canister, '--dir', dir]);
+  assert.equal(r.code, 0, r.output);
+  assert.match(r.output, /Downloaded backup 0x[0-9a-f]+ .* into /);
+  assertFolderHolds(dir, snapshot);
+  const log = await fx.log();
+  assert.equal(methodsCalled(log, 'read_canister_snapshot_data').length, 5, 'three stable slices, the module and the heap');
+  assert.equal(methodsCalled(log, 'stop_canister').length, 0, 'a download does not stop the module');
+
+  const manifest = JSON.parse(readFileSync(join(dir, 'juno-manifest.json'), 'utf8'));
+  assert.equal(manifest.snapshot_id, snapshot.id);
+  assert.equal(manifest.canister_id, fx.canister);
+  const names = manifest.files.map((f) => f.name).sort();
+  assert.deepEqual(names, ['metadata.json', 'stable_memory.bin', 'wasm_memory.bin', 'wasm_module.bin']);
+  for (const f of manifest.files) {
+    const bytes = readFileSync(join(dir, f.name));
+    assert.equal(bytes.length, f.size, f.name);
+    assert.equal(sha256hex(bytes), f.sha256, f.name);
+  }
+  assert.ok(!existsSync(join(dir, 'juno-download-progress.log')), 'no progress record is left');
+
+  const verify = await run(HELPER, ['verify', '--dir', dir]);
+  assert.equal(verify.code, 0, verify.output);
+  assert.match(verify.output, /every file matches its size and SHA-256/);
+  assert.match(verify.output, new RegExp(`0x${snapshot.id} of ${fx.canister}`));
+
+  // A complete download is never overwritten.
+  const before = readFileSync(join(dir, 'juno-manifest.json'), 'utf8');
+  const again = await helper(fx, ['download', '--canister', fx.canister, '--dir', dir]);
+  assert.notEqual(again.code, 0);
+  assert.match(again.output, /already holds a complete download .* nothing was written/);
+  assert.equal(readFileSync(join(dir, 'juno-manifest.json'), 'utf8'), before);
+
+  // icp takes the folder as its own.
+  const icp = new IcpCli(fx.url);
+  t.after(() => icp.cleanup());
+  await icp.importIdentity('owner', fx.owner);
+  await admin(fx.url, 'PUT', `canisters/${fx.canister}/stable_memory`, new Uint8Array(Buffer.from('changed later')));
+  const { stdout } = await icp.run(['canister', 'snapshot', 'upload', fx.canister, '--input', dir, '--quiet'], { identity: 'owner' });
+  const uploaded = stdout.trim();
+  await icp.run(['canister', 'stop', fx.canister], { identity: 'owner' });
+  await icp.run(['canister', 'snapshot', 'restore', fx.canister, uploaded], { identity: 'owner' });
+  await icp.run(['canister', 'start', fx.canister], { identity: 'owner' });
+  const after = await fx.state();
+  assert.equal(after.module_hash, state.module_hash);
+  assert.equal(after.stable_memory_sha256, state.stable_memory_sha256);
+  assert.equal(after.wasm_memory_sha256, state.wasm_memory_sha256);
+  assert.equal(after.status, 'running');
+});
+
+test('an interrupted download continues, re-checking what is on disk', async (t) => {
+  const { fx, snapshot } = await backedUp(t);
+  const dir = join(fx.dir, 'backup');
+  // The third slice read fails: two are on disk when the run stops.
+  await fx.faults({ method: [{ method: 'read_canister_snapshot_data', action: 'reject', code: 503, skip: 2, count: -1 }] });
+  const first = await run(HELPER, ['download', '--canister', fx.canister, '--dir', dir, '--network', fx.url, '--identity', fx.pem]);
+  assert.notEqual(first.code, 0);
+  assert.match(first.output, /was not changed.*continue with: juno-helper download --canister \S+ --dir /s);
+  assert.ok(!existsSync(join(dir, 'juno-manifest.json')), 'an unfinished download has no manifest');
+  const verify = await run(HELPER, ['verify', '--dir', dir]);
+  assert.notEqual(verify.code, 0);
+  assert.match(verify.output, /unfinished download/);
+  await admin(fx.url, 'DELETE', 'faults');
+
+  // A flipped byte in what the first run wrote must not survive the resume.
+  const stable = join(dir, 'stable_memory.bin');
+  if (existsSync(stable) && statSync(stable).size > 10) {
+    const bytes = readFileSync(stable);
+    bytes[10] ^= 0xff;
+    writeFileSync(stable, bytes);
+  }
+  await fx.clearLog();
+  const second = await run(HELPER, ['download', '--canister', fx.canister, '--dir', dir, '--json', '--network', fx.url, '--identity', fx.pem]);
+  assert.equal(second.code, 0, second.output);
+  const doc = JSON.parse(second.stdout);
+  assert.equal(doc.resumed, true);
+  assert.ok(doc.fetched_bytes < doc.total_bytes, `only the missing part is fetched: ${second.stdout}`);
+  const reads = methodsCalled(await fx.log(), 'read_canister_snapshot_data').length;
+  assert.ok(reads >= 2 && reads < 5, `reads: ${reads}`);
+  assertFolderHolds(dir, snapshot);
+  assert.equal((await run(HELPER, ['verify', '--dir', dir])).code, 0);
+});
+
+test('verify refuses a flipped byte, a truncated file and a wrong manifest, naming the file', async (t) => {
+  const { fx } = await backedUp(t);
+  const dir = join(fx.dir, 'backup');
+  const r = await helper(fx, ['download', '--canister', fx.canister, '--dir', dir]);
+  assert.equal(r.code, 0, r.output);
+  const copy = (name) => {
+    const to = join(fx.dir, name);
+    cpSync(dir, to, { recursive: true });
+    return to;
+  };
+  const flipped = copy('flipped');
+  const bytes = readFileSync(join(flipped, 'stable_memory.bin'));
+  bytes[4_000_000] ^= 1;
+  writeFileSync(join(flipped, 'stable_memory.bin'), bytes);
+  let v = await run(HELPER, ['verify', '--dir', flipped]);
+  assert.notEqual(v.code, 0);
+  assert.match(v.output, /stable_memory\.bin does not match its SHA-256 in the manifest/);
+
+  const truncated = copy('truncated');
+  truncateSync(join(truncated, 'wasm_memory.bin'), 3);
+  v = await run(HELPER, ['verify', '--dir', truncated]);
+  assert.notEqual(v.code, 0);
+  assert.match(v.output, /wasm_memory\.bin holds 3 bytes, but metadata\.json says/);
+
+  const wrong = copy('wrong-manifest');
+  const manifest = JSON.parse(readFileSync(join(wrong, 'juno-manifest.json'), 'utf8'));
+  manifest.files.find((f) => f.name === 'wasm_module.bin').sha256 = '00'.repeat(32);
+  writeFileSync(join(wrong, 'juno-manifest.json'), JSON.stringify(manifest));
+  v = await run(HELPER, ['verify', '--dir', wrong]);
+  assert.notEqual(v.code, 0);
+  assert.match(v.output, /wasm_module\.bin does not match its SHA-256 in the manifest/);
+
+  const meta = copy('edited-metadata');
+  const m = JSON.parse(readFileSync(join(meta, 'metadata.json'), 'utf8'));
+  m.stable_memory_size += 1;
+  writeFileSync(join(meta, 'metadata.json'), JSON.stringify(m));
+  v = await run(HELPER, ['verify', '--dir', meta]);
+  assert.notEqual(v.code, 0);
+  assert.match(v.output, /metadata\.json does not match the manifest/);
+});
