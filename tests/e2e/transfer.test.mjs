@@ -2,7 +2,7 @@
 // against DFINITY's icp CLI, which must take the helper's folder as its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync, cpSync, truncateSync, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, cpSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fixture, run, HELPER, sha256hex, wasmModule, admin, methodsCalled } from './harness.mjs';
@@ -98,13 +98,13 @@ test('an interrupted download continues, re-checking what is on disk', async (t)
   assert.match(verify.output, /unfinished download/);
   await admin(fx.url, 'DELETE', 'faults');
 
-  // A flipped byte in what the first run wrote must not survive the resume.
-  const stable = join(dir, 'stable_memory.bin');
-  if (existsSync(stable) && statSync(stable).size > 10) {
-    const bytes = readFileSync(stable);
-    bytes[10] ^= 0xff;
-    writeFileSync(stable, bytes);
-  }
+  // A flipped byte in a slice the record says is done must not survive the resume.
+  const record = readFileSync(join(dir, 'juno-download-progress.log'), 'utf8').trim().split('\n').slice(1);
+  assert.ok(record.length >= 1, 'the first run recorded the slices it wrote');
+  const [name, offset] = record[0].split(' ');
+  const bytes = readFileSync(join(dir, name));
+  bytes[Number(offset)] ^= 0xff;
+  writeFileSync(join(dir, name), bytes);
   await fx.clearLog();
   const second = await run(HELPER, ['download', '--canister', fx.canister, '--dir', dir, '--json', '--network', fx.url, '--identity', fx.pem]);
   assert.equal(second.code, 0, second.output);
