@@ -157,3 +157,113 @@ test('verify refuses a flipped byte, a truncated file and a wrong manifest, nami
   assert.notEqual(v.code, 0);
   assert.match(v.output, /metadata\.json does not match the manifest/);
 });
+
+test('icp\'s download uploads with the helper and restores to the same state', async (t) => {
+  const { fx, state, snapshot } = await backedUp(t);
+  const icp = new IcpCli(fx.url);
+  t.after(() => icp.cleanup());
+  await icp.importIdentity('owner', fx.owner);
+  const dir = join(fx.dir, 'by-icp');
+  await icp.run(['canister', 'snapshot', 'download', fx.canister, snapshot.id, '--output', dir], { identity: 'owner' });
+
+  const verify = await run(HELPER, ['verify', '--dir', dir]);
+  assert.equal(verify.code, 0, verify.output);
+  assert.match(verify.output, /written by icp canister snapshot download/);
+
+  await admin(fx.url, 'PUT', `canisters/${fx.canister}/stable_memory`, new Uint8Array(Buffer.from('changed later')));
+  await fx.clearLog();
+  const up = await run(HELPER, ['upload', '--canister', fx.canister, '--dir', dir, '--keep', '2', '--json', '--network', fx.url, '--identity', fx.pem]);
+  assert.equal(up.code, 0, up.output);
+  const doc = JSON.parse(up.stdout);
+  assert.equal(doc.format, 'icp canister snapshot download');
+  const log = await fx.log();
+  assert.equal(methodsCalled(log, 'upload_canister_snapshot_metadata').length, 1);
+  assert.equal(methodsCalled(log, 'upload_canister_snapshot_data').length, 5);
+  assert.equal(methodsCalled(log, 'stop_canister').length, 0, 'an upload does not stop the module');
+  const held = (await fx.state()).snapshots;
+  assert.equal(held.length, 2, 'keep 2: added beside the backup');
+  const uploaded = held.find((s) => '0x' + s.id === doc.backup.id);
+  assert.equal(uploaded.source, 'metadata_upload');
+  assert.equal(uploaded.stable_memory_sha256, snapshot.stable_memory_sha256);
+
+  const restore = await helper(fx, ['restore', '--canister', fx.canister, '--snapshot', doc.backup.id]);
+  assert.equal(restore.code, 0, restore.output);
+  const after = await fx.state();
+  assert.equal(after.module_hash, state.module_hash);
+  assert.equal(after.stable_memory_sha256, state.stable_memory_sha256);
+  assert.equal(after.wasm_memory_sha256, state.wasm_memory_sha256);
+  assert.equal(after.status, 'running');
+});
+
+test('restore --from brings a downloaded backup into another module', async (t) => {
+  const { fx, state } = await backedUp(t);
+  const dir = join(fx.dir, 'backup');
+  const down = await helper(fx, ['download', '--canister', fx.canister, '--dir', dir]);
+  assert.equal(down.code, 0, down.output);
+  const { canister_id: other } = await admin(fx.url, 'POST', 'canisters', { controllers: [fx.owner.principal] });
+  const r = await helper(fx, ['restore', '--canister', other, '--from', dir]);
+  assert.equal(r.code, 0, r.output);
+  assert.match(r.output, /Uploaded .* as backup 0x/);
+  const moved = await admin(fx.url, 'GET', `canisters/${other}`);
+  assert.equal(moved.module_hash, state.module_hash);
+  assert.equal(moved.stable_memory_sha256, state.stable_memory_sha256);
+  assert.equal(moved.wasm_memory_sha256, state.wasm_memory_sha256);
+  assert.equal(moved.status, 'running');
+  assert.equal(moved.snapshots.length, 1);
+});
+
+test('upload checks every file before sending anything, and follows keep/overwrite', async (t) => {
+  const { fx, snapshot } = await backedUp(t);
+  const dir = join(fx.dir, 'backup');
+  assert.equal((await helper(fx, ['download', '--canister', fx.canister, '--dir', dir])).code, 0);
+  const broken = join(fx.dir, 'broken');
+  cpSync(dir, broken, { recursive: true });
+  const bytes = readFileSync(join(broken, 'wasm_memory.bin'));
+  bytes[0] ^= 1;
+  writeFileSync(join(broken, 'wasm_memory.bin'), bytes);
+  await fx.clearLog();
+  const refused = await helper(fx, ['upload', '--canister', fx.canister, '--dir', broken]);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.output, /wasm_memory\.bin does not match its SHA-256 in the manifest/);
+  assert.equal(methodsCalled(await fx.log(), 'upload_canister_snapshot_metadata').length, 0, 'nothing was sent');
+
+  const kept = await helper(fx, ['upload', '--canister', fx.canister, '--dir', dir, '--no-overwrite']);
+  assert.notEqual(kept.code, 0);
+  assert.match(kept.output, /already holds 1 backup\(s\) \(keep 1\) and overwriting is off; nothing was uploaded/);
+  assert.deepEqual((await fx.state()).snapshots.map((s) => s.id), [snapshot.id]);
+
+  const replaced = await helper(fx, ['upload', '--canister', fx.canister, '--dir', dir]);
+  assert.equal(replaced.code, 0, replaced.output);
+  assert.match(replaced.output, /It replaced the oldest backup/);
+  const now = (await fx.state()).snapshots;
+  assert.equal(now.length, 1);
+  assert.notEqual(now[0].id, snapshot.id);
+  assert.equal(now[0].stable_memory_sha256, snapshot.stable_memory_sha256);
+});
+
+test('an interrupted upload continues into the same snapshot', async (t) => {
+  const { fx, state } = await backedUp(t);
+  const dir = join(fx.dir, 'backup');
+  assert.equal((await helper(fx, ['download', '--canister', fx.canister, '--dir', dir])).code, 0);
+  await fx.faults({ method: [{ method: 'upload_canister_snapshot_data', action: 'reject', code: 503, skip: 2, count: -1 }] });
+  const first = await helper(fx, ['upload', '--canister', fx.canister, '--dir', dir, '--keep', '2']);
+  assert.notEqual(first.code, 0);
+  assert.match(first.output, /is not complete yet.*Continue it with: juno-helper upload --canister \S+ --dir /s);
+  await admin(fx.url, 'DELETE', 'faults');
+  const partial = (await fx.state()).snapshots;
+  assert.equal(partial.length, 2);
+  await fx.clearLog();
+  const second = await run(HELPER, ['upload', '--canister', fx.canister, '--dir', dir, '--keep', '2', '--json', '--network', fx.url, '--identity', fx.pem]);
+  assert.equal(second.code, 0, second.output);
+  const doc = JSON.parse(second.stdout);
+  assert.equal(doc.resumed, true);
+  assert.ok(doc.sent_bytes < doc.total_bytes, second.stdout);
+  assert.equal(methodsCalled(await fx.log(), 'upload_canister_snapshot_metadata').length, 0, 'the same snapshot');
+  assert.equal((await fx.state()).snapshots.length, 2);
+  await admin(fx.url, 'PUT', `canisters/${fx.canister}/stable_memory`, new Uint8Array(Buffer.from('changed later')));
+  const restore = await helper(fx, ['restore', '--canister', fx.canister, '--snapshot', doc.backup.id]);
+  assert.equal(restore.code, 0, restore.output);
+  const after = await fx.state();
+  assert.equal(after.stable_memory_sha256, state.stable_memory_sha256);
+  assert.equal(after.wasm_memory_sha256, state.wasm_memory_sha256);
+});

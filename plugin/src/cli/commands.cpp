@@ -18,6 +18,7 @@
 #include "juno/snapshots.hpp"
 #include "juno/transfer/byte_progress.hpp"
 #include "juno/transfer/download.hpp"
+#include "juno/transfer/upload.hpp"
 #include "juno/transfer/verify.hpp"
 #include "juno/upgrade.hpp"
 
@@ -321,20 +322,77 @@ std::chrono::seconds load_wait(const ParsedFlags& flags) {
     return std::chrono::seconds(std::stoul(*value));
 }
 
+// --dir, or JUNO_BACKUP_DIR for make targets: the folder of an off-chain backup.
+std::string backup_dir(const ParsedFlags& flags, const char* flag, const char* variable) {
+    if (auto dir = flags.get(flag)) return *dir;
+    if (const char* env = std::getenv(variable); env && *env) return env;
+    fail(ErrorKind::Usage,
+         std::string("no folder given: pass --") + flag + " <folder> (or set " + variable + ")");
+}
+
+std::string transfer_command(const Connection& connection, const juno::Context& context,
+                             const std::string& action, const std::string& dir_flag,
+                             const std::string& dir) {
+    std::string who = connection.config ? "--config " + connection.config->path.string()
+                                        : "--canister " + context.module.canister.to_text();
+    return "juno-helper " + action + " " + who + " " + dir_flag + " " + dir;
+}
+
+// Uploads the folder into the module's backups; a failure after the upload began says how to
+// continue it (`again`: the command that does).
+juno::transfer::UploadResult upload_folder(const ParsedFlags& flags, const Connection& connection,
+                                           juno::Context& context, const std::string& dir,
+                                           const std::string& again) {
+    juno::transfer::UploadOptions options;
+    options.dir = dir;
+    options.policy = backup_policy(flags, connection);
+    options.on_bytes = juno::transfer::plain_byte_lines(progress, "uploaded");
+    try {
+        return juno::transfer::upload(context, options);
+    } catch (const ic::Error& error) {
+        if (error.kind() == ErrorKind::Usage) throw;  // said what to do, sent nothing
+        ic::rethrow_with_message(
+            error, "upload failed: " + std::string(error.what()) + "\nContinue it with: " + again);
+    }
+}
+
 int run_restore(const ParsedFlags& flags) {
     return with_module(
         flags, "restore", Access::Changes,
-        [&](const Connection&, juno::Context& context, Output& out) {
+        [&](const Connection& connection, juno::Context& context, Output& out) {
             std::optional<std::string> id = flags.get("snapshot");
             if (!id) {
                 if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env) id = env;
+            }
+            std::optional<juno::transfer::UploadResult> uploaded;
+            std::optional<std::string> from = flags.get("from");
+            if (!from) {
+                if (const char* env = std::getenv("JUNO_BACKUP_FROM"); env && *env) from = env;
+            }
+            if (from) {
+                // A folder's backup is uploaded as a new backup of the module, then loaded.
+                if (id) fail(ErrorKind::Usage, "give --from <folder> or --snapshot <id>, not both");
+                uploaded = upload_folder(
+                    flags, connection, context, *from,
+                    transfer_command(connection, context, "restore", "--from", *from));
+                id = ic::to_hex(uploaded->snapshot.id);
             }
             juno::RestoreResult result = juno::restore(context, id, load_wait(flags));
             if (out.json()) {
                 auto& a = out.allocator();
                 out.document().AddMember("restored", snapshot_json(result.restored, a), a);
+                if (uploaded && uploaded->replaced) {
+                    out.document().AddMember("replaced", snapshot_json(*uploaded->replaced, a), a);
+                }
                 out.document().AddMember("status", status_json(result.final_state, a), a);
                 return;
+            }
+            if (uploaded) {
+                out.line("Uploaded " + *from + " as backup " + juno::backup_id(uploaded->snapshot) +
+                         (uploaded->replaced
+                              ? " (in place of " + juno::backup_id(*uploaded->replaced) + ")"
+                              : std::string()) +
+                         ".");
             }
             out.line("Restored " + context.module.label() + " from backup " +
                      snapshot_text(result.restored) + "; the module is " +
@@ -510,26 +568,12 @@ int run_upgrade(const ParsedFlags& flags) {
         });
 }
 
-// --dir, or JUNO_BACKUP_DIR for make targets: the folder of an off-chain backup.
-std::string backup_dir(const ParsedFlags& flags, const char* flag) {
-    if (auto dir = flags.get(flag)) return *dir;
-    if (const char* env = std::getenv("JUNO_BACKUP_DIR"); env && *env) return env;
-    fail(ErrorKind::Usage, std::string("no folder given: pass --") + flag + " <folder>");
-}
-
-std::string transfer_command(const Connection& connection, const juno::Context& context,
-                             const std::string& action, const std::string& dir) {
-    std::string who = connection.config ? "--config " + connection.config->path.string()
-                                        : "--canister " + context.module.canister.to_text();
-    return "juno-helper " + action + " " + who + " --dir " + dir;
-}
-
 int run_download(const ParsedFlags& flags) {
     return with_module(
         flags, "download", Access::Reads,
         [&](const Connection& connection, juno::Context& context, Output& out) {
             juno::transfer::DownloadOptions options;
-            options.dir = backup_dir(flags, "dir");
+            options.dir = backup_dir(flags, "dir", "JUNO_BACKUP_DIR");
             options.snapshot = flags.get("snapshot");
             if (!options.snapshot) {
                 if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env)
@@ -542,11 +586,11 @@ int run_download(const ParsedFlags& flags) {
             } catch (const ic::Error& error) {
                 if (error.kind() == ErrorKind::Usage) throw;  // said what to do, wrote nothing
                 ic::rethrow_with_message(
-                    error,
-                    "download failed: " + std::string(error.what()) + "\n" +
-                        context.module.label() + " was not changed. What was read so far " +
-                        "is kept in " + options.dir.string() + "; continue with: " +
-                        transfer_command(connection, context, "download", options.dir.string()));
+                    error, "download failed: " + std::string(error.what()) + "\n" +
+                               context.module.label() + " was not changed. What was read so far " +
+                               "is kept in " + options.dir.string() + "; continue with: " +
+                               transfer_command(connection, context, "download", "--dir",
+                                                options.dir.string()));
             }
             if (out.json()) {
                 auto& a = out.allocator();
@@ -568,8 +612,44 @@ int run_download(const ParsedFlags& flags) {
         });
 }
 
+int run_upload(const ParsedFlags& flags) {
+    return with_module(
+        flags, "upload", Access::Changes,
+        [&](const Connection& connection, juno::Context& context, Output& out) {
+            std::string dir = backup_dir(flags, "dir", "JUNO_BACKUP_FROM");
+            auto result =
+                upload_folder(flags, connection, context, dir,
+                              transfer_command(connection, context, "upload", "--dir", dir));
+            if (out.json()) {
+                auto& a = out.allocator();
+                out.document().AddMember("backup", snapshot_json(result.snapshot, a), a);
+                if (result.replaced) {
+                    out.document().AddMember("replaced", snapshot_json(*result.replaced, a), a);
+                }
+                out.document().AddMember(
+                    "format", json_string(juno::transfer::to_string(result.format), a), a);
+                out.document().AddMember("total_bytes", result.total_bytes, a);
+                out.document().AddMember("sent_bytes", result.sent_bytes, a);
+                out.document().AddMember("resumed", result.resumed, a);
+                return;
+            }
+            out.line("Uploaded " + dir + " (written by " +
+                     juno::transfer::to_string(result.format) + ") as backup " +
+                     snapshot_text(result.snapshot) + " of " + context.module.label() + ".");
+            if (result.replaced) {
+                out.line("It replaced the oldest backup, " + juno::backup_id(*result.replaced) +
+                         " (keeping " + std::to_string(backup_policy(flags, connection).keep) +
+                         ").");
+            }
+            out.line("Load it with: " + context.module.command_for("restore") +
+                     (context.module.name.empty() || context.module.build_dir.empty()
+                          ? " --snapshot " + ic::to_hex(result.snapshot.id)
+                          : " (JUNO_SNAPSHOT=" + ic::to_hex(result.snapshot.id) + ")"));
+        });
+}
+
 int run_verify(const ParsedFlags& flags) {
-    std::string dir = backup_dir(flags, "dir");
+    std::string dir = backup_dir(flags, "dir", "JUNO_BACKUP_DIR");
     juno::transfer::CheckedFolder folder = juno::transfer::check_folder(dir);
     Output out(flags.has("json"));
     const auto& m = folder.metadata;
@@ -692,6 +772,9 @@ const std::vector<Command>& commands() {
          run_backup},
         {"restore", "stop the module, load a backup (the newest by default), start it again",
          with_connection({{"snapshot", true, "<id>", "the backup to load (hex; default: newest)"},
+                          {"from", true, "<folder>",
+                           "upload this downloaded backup first and load it (env "
+                           "JUNO_BACKUP_FROM)"},
                           {"load-wait", true, "<seconds>",
                            "how long to wait while the IC cannot load the backup yet (default "
                            "900; env JUNO_LOAD_WAIT)"}}),
@@ -733,6 +816,15 @@ const std::vector<Command>& commands() {
               {"snapshot", true, "<id>",
                "the backup to download (hex; default: the newest; env JUNO_SNAPSHOT)"}}),
          run_download},
+        {"upload",
+         "add a downloaded backup folder (juno-helper's or icp's) to the module's backups; "
+         "continues an interrupted upload",
+         with_connection(
+             {{"dir", true, "<folder>", "the backup's folder (env JUNO_BACKUP_FROM)"},
+              {"keep", true, "<n>", "backups to keep, 1 to 10 (default 1)"},
+              {"no-overwrite", false, "", "never replace an existing backup"},
+              {"overwrite", false, "", "replace the oldest backup when full (default)"}}),
+         run_upload},
         {"verify",
          "check a downloaded backup offline (sizes, SHA-256, metadata) and say what it holds",
          {{"dir", true, "<folder>", "the backup's folder (env JUNO_BACKUP_DIR)"},
