@@ -5,18 +5,23 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync, cpSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fixture, run, HELPER, sha256hex, wasmModule, admin, methodsCalled } from './harness.mjs';
+import { fixture, run, startHelper, HELPER, sha256hex, wasmModule, admin, methodsCalled } from './harness.mjs';
 import { IcpCli } from '../replica/test/harness.mjs';
 
 const helper = (fx, args) => run(HELPER, [...args, '--network', fx.url, '--identity', fx.pem]);
 
-// A module with a 5 MB stable memory (three slices) and a heap, backed up once.
-async function backedUp(t) {
+// A module with a 5 MB stable memory (three slices; or `stableSize` bytes) and a heap, backed up
+// once.
+async function backedUp(t, stableSize = 5_000_001) {
   const fx = await fixture(t);
   const wasm = fx.writeWasm('app.wasm', wasmModule({ app: [1] }));
   const install = await helper(fx, ['upgrade', '--canister', fx.canister, '--wasm', wasm]);
   assert.equal(install.code, 0, install.output);
-  await admin(fx.url, 'PUT', `canisters/${fx.canister}/stable_memory`, new Uint8Array(randomBytes(5_000_001)));
+  // In pieces: the admin API takes at most 5 MiB a request.
+  for (let offset = 0; offset < stableSize; offset += 4_000_000) {
+    const piece = new Uint8Array(randomBytes(Math.min(4_000_000, stableSize - offset)));
+    await admin(fx.url, 'PATCH', `canisters/${fx.canister}/stable_memory?offset=${offset}`, piece);
+  }
   await admin(fx.url, 'PUT', `canisters/${fx.canister}/wasm_memory`, new Uint8Array(Buffer.from('heap at the backup')));
   const backup = await helper(fx, ['backup', '--canister', fx.canister]);
   assert.equal(backup.code, 0, backup.output);
@@ -266,4 +271,28 @@ test('an interrupted upload continues into the same snapshot', async (t) => {
   const after = await fx.state();
   assert.equal(after.stable_memory_sha256, state.stable_memory_sha256);
   assert.equal(after.wasm_memory_sha256, state.wasm_memory_sha256);
+});
+
+test('SIGINT ends a download between slices; the same command then completes it', async (t) => {
+  const { fx, snapshot } = await backedUp(t, 24_000_000); // 12 slices: more than run at once
+  const dir = join(fx.dir, 'backup');
+  await fx.faults({ method: [{ method: 'read_canister_snapshot_data', when: 'before', action: 'pause', ms: 1500, skip: 2, count: -1 }] });
+  const { child, exited } = startHelper(['download', '--canister', fx.canister, '--dir', dir, '--network', fx.url, '--identity', fx.pem]);
+  for (let i = 0; i < 1000; i++) {
+    const { paused } = await admin(fx.url, 'GET', 'faults');
+    if (paused.length > 0) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  child.kill('SIGINT');
+  const stopped = await exited;
+  assert.equal(stopped.code, 130, stopped.output);
+  assert.match(stopped.output, /continue with: juno-helper download --canister \S+ --dir /);
+  assert.ok(!existsSync(join(dir, 'juno-manifest.json')));
+  await admin(fx.url, 'DELETE', 'faults');
+  const reads = methodsCalled(await fx.log(), 'read_canister_snapshot_data').length;
+  assert.ok(reads < 14, `the run stopped reading: ${reads} reads`);
+  const again = await helper(fx, ['download', '--canister', fx.canister, '--dir', dir]);
+  assert.equal(again.code, 0, again.output);
+  assertFolderHolds(dir, snapshot);
+  assert.equal((await run(HELPER, ['verify', '--dir', dir])).code, 0);
 });
