@@ -20,7 +20,9 @@ namespace juno::transfer {
 struct UploadOptions {
     std::filesystem::path dir;
     BackupPolicy policy;  // as a backup: below keep adds, at keep replaces the oldest or refuses
-    unsigned parallelism = 8;
+    // Slices in flight. Each holds its slice several times over while it is encoded, signed and
+    // sent (about 10 MB), so fewer than a download's keep the peak memory near 50 MiB.
+    unsigned parallelism = 4;
     ByteProgress on_bytes;
 };
 
