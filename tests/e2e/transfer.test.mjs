@@ -2,10 +2,12 @@
 // against DFINITY's icp CLI, which must take the helper's folder as its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync, cpSync, truncateSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, cpSync, truncateSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fixture, run, startHelper, HELPER, sha256hex, wasmModule, admin, methodsCalled } from './harness.mjs';
+import { fixture, run, startHelper, HELPER, sha256hex, wasmModule, admin, methodsCalled, managementFor, Principal } from './harness.mjs';
+// Juno's CLI writes its metadata.json with this replacer; the test writes a Juno folder with it.
+import { jsonReplacer } from '../replica/node_modules/@dfinity/utils/dist/index.mjs';
 import { IcpCli } from '../replica/test/harness.mjs';
 
 const helper = (fx, args) => run(HELPER, [...args, '--network', fx.url, '--identity', fx.pem]);
@@ -295,4 +297,77 @@ test('SIGINT ends a download between slices; the same command then completes it'
   assert.equal(again.code, 0, again.output);
   assertFolderHolds(dir, snapshot);
   assert.equal((await run(HELPER, ['verify', '--dir', dir])).code, 0);
+});
+
+test('a folder in Juno CLI\'s format, chunk store included, uploads and restores', async (t) => {
+  const fx = await fixture(t);
+  const wasm = fx.writeWasm('app.wasm', wasmModule({ app: [2] }));
+  assert.equal((await helper(fx, ['upgrade', '--canister', fx.canister, '--wasm', wasm])).code, 0);
+  await admin(fx.url, 'PUT', `canisters/${fx.canister}/stable_memory`, new Uint8Array(randomBytes(2_500_000)));
+  await admin(fx.url, 'PUT', `canisters/${fx.canister}/wasm_memory`, new Uint8Array(Buffer.from('heap of a Juno folder')));
+  // Juno's own chunks are 1,000,000 bytes (the last one shorter): its upload splits at that size.
+  const management = await managementFor(fx.url, fx.owner.identity);
+  const canisterId = Principal.fromText(fx.canister);
+  const chunks = [new Uint8Array(randomBytes(1_000_000)), new Uint8Array(Buffer.from('the last chunk'))];
+  for (const chunk of chunks) await management.uploadChunk({ canisterId, chunk });
+  assert.equal((await helper(fx, ['backup', '--canister', fx.canister])).code, 0);
+  const state = await fx.state();
+  const [snapshot] = state.snapshots;
+  assert.equal(snapshot.chunk_hashes.length, 2);
+
+  // The folder as `juno snapshot download` writes it (junobuild/cli snapshot.download.services.ts).
+  const dir = join(fx.dir, 'juno');
+  mkdirSync(dir);
+  const metadata = await management.readCanisterSnapshotMetadata({ canisterId, snapshotId: snapshot.id });
+  const part = async (filename, size, kind) => {
+    if (size === 0n) return null;
+    const bytes = [];
+    for (let offset = 0n; offset < size; offset += 1_000_000n) {
+      const n = size - offset < 1_000_000n ? size - offset : 1_000_000n;
+      const { chunk } = await management.readCanisterSnapshotData({ canisterId, snapshotId: snapshot.id, kind: { [kind]: { offset, size: n } } });
+      bytes.push(Buffer.from(chunk));
+    }
+    const all = Buffer.concat(bytes);
+    writeFileSync(join(dir, filename), all);
+    return { filename, size: BigInt(all.length), hash: sha256hex(all) };
+  };
+  const store = Buffer.concat(await Promise.all(metadata.wasmChunkStore.map(async (c) =>
+    Buffer.from((await management.readCanisterSnapshotData({ canisterId, snapshotId: snapshot.id, kind: { wasmChunk: c } })).chunk))));
+  writeFileSync(join(dir, 'chunks-store.bin'), store);
+  const data = {
+    wasmModule: await part('wasm-code.bin', metadata.wasmModuleSize, 'wasmModule'),
+    wasmMemory: await part('heap.bin', metadata.wasmMemorySize, 'wasmMemory'),
+    stableMemory: await part('stable.bin', metadata.stableMemorySize, 'stableMemory'),
+    wasmChunkStore: { filename: 'chunks-store.bin', size: BigInt(store.length), hash: sha256hex(store) },
+  };
+  writeFileSync(join(dir, 'metadata.json'), JSON.stringify({ snapshotId: `0x${snapshot.id}`, metadata, data }, jsonReplacer, 2));
+
+  const verify = await run(HELPER, ['verify', '--dir', dir]);
+  assert.equal(verify.code, 0, verify.output);
+  assert.match(verify.output, /written by juno snapshot download/);
+  assert.match(verify.output, /2 chunk\(s\)/);
+
+  await admin(fx.url, 'PUT', `canisters/${fx.canister}/stable_memory`, new Uint8Array(Buffer.from('changed later')));
+  await management.clearChunkStore({ canisterId });
+  const r = await helper(fx, ['restore', '--canister', fx.canister, '--from', dir, '--keep', '2']);
+  assert.equal(r.code, 0, r.output);
+  const after = await fx.state();
+  assert.equal(after.module_hash, state.module_hash);
+  assert.equal(after.stable_memory_sha256, state.stable_memory_sha256);
+  assert.equal(after.wasm_memory_sha256, state.wasm_memory_sha256);
+  assert.deepEqual([...after.chunk_hashes].sort(), [...state.chunk_hashes].sort());
+
+  // The same folder downloaded by the helper carries the chunks as icp does: one file per hash.
+  const helperDir = join(fx.dir, 'helper');
+  assert.equal((await helper(fx, ['download', '--canister', fx.canister, '--dir', helperDir, '--snapshot', snapshot.id])).code, 0);
+  for (const hash of snapshot.chunk_hashes) {
+    assert.equal(sha256hex(readFileSync(join(helperDir, 'wasm_chunk_store', `${hash}.bin`))), hash);
+  }
+
+  // A flipped byte in Juno's chunk store is refused, naming the file.
+  store[5] ^= 1;
+  writeFileSync(join(dir, 'chunks-store.bin'), store);
+  const refused = await run(HELPER, ['verify', '--dir', dir]);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.output, /chunks-store\.bin does not match its SHA-256 in metadata\.json/);
 });

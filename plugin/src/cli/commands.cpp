@@ -771,13 +771,17 @@ const std::vector<Command>& commands() {
               {"overwrite", false, "", "replace the oldest backup when full (default)"}}),
          run_backup},
         {"restore", "stop the module, load a backup (the newest by default), start it again",
-         with_connection({{"snapshot", true, "<id>", "the backup to load (hex; default: newest)"},
-                          {"from", true, "<folder>",
-                           "upload this downloaded backup first and load it (env "
-                           "JUNO_BACKUP_FROM)"},
-                          {"load-wait", true, "<seconds>",
-                           "how long to wait while the IC cannot load the backup yet (default "
-                           "900; env JUNO_LOAD_WAIT)"}}),
+         with_connection(
+             {{"snapshot", true, "<id>", "the backup to load (hex; default: newest)"},
+              {"from", true, "<folder>",
+               "upload this downloaded backup first and load it (env "
+               "JUNO_BACKUP_FROM)"},
+              {"keep", true, "<n>", "with --from: backups to keep, 1 to 10 (default 1)"},
+              {"no-overwrite", false, "", "with --from: never replace an existing backup"},
+              {"overwrite", false, "", "with --from: replace the oldest backup when full"},
+              {"load-wait", true, "<seconds>",
+               "how long to wait while the IC cannot load the backup yet (default "
+               "900; env JUNO_LOAD_WAIT)"}}),
          run_restore},
         {"upgrade", "install a new module version (backing up first), start it again",
          with_connection(

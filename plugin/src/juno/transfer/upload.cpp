@@ -144,7 +144,7 @@ UploadResult upload(Context& context, const UploadOptions& options) {
         std::uint64_t step = f.blob ? max_snapshot_slice : std::max<std::uint64_t>(f.size, 1);
         for (std::uint64_t offset = 0; offset < f.size; offset += step) {
             std::uint64_t n = std::min(step, f.size - offset);
-            if (sent.count({f.name, offset})) {
+            if (sent.count({f.name, f.offset + offset})) {
                 done += n;
             } else {
                 pending.push_back(Piece{i, offset, n});
@@ -169,8 +169,8 @@ UploadResult upload(Context& context, const UploadOptions& options) {
             const CheckedFile& f = folder.files[piece.file];
             try {
                 interrupt::checkpoint();  // a signal ends the upload between slices
-                ic::Bytes data =
-                    read_at(files[piece.file].fd(), piece.offset, piece.size, dir / f.name);
+                ic::Bytes data = read_at(files[piece.file].fd(), f.offset + piece.offset,
+                                         piece.size, dir / f.name);
                 if (f.blob) {
                     management.upload_canister_snapshot_data(context.module.canister, snapshot_id,
                                                              *f.blob, piece.offset, data);
@@ -179,7 +179,8 @@ UploadResult upload(Context& context, const UploadOptions& options) {
                                                               data);
                 }
                 std::lock_guard lock(mutex);
-                log->add(SliceRecord{f.name, piece.offset, piece.size, ic::sha256(data)});
+                log->add(
+                    SliceRecord{f.name, f.offset + piece.offset, piece.size, ic::sha256(data)});
                 done += piece.size;
                 if (options.on_bytes) options.on_bytes(done, folder.total_bytes);
             } catch (...) {

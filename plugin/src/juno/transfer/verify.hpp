@@ -15,12 +15,14 @@ namespace juno::transfer {
 enum class FolderFormat {
     Helper,  // written by juno-helper download: icp's files plus juno-manifest.json
     Icp,     // written by icp (or dfx) canister snapshot download: no manifest
+    Juno,    // written by Juno's CLI (juno snapshot download): juno_folder.hpp
 };
 const char* to_string(FolderFormat format);
 
 // A data file as checked: its blob (nullopt: a chunk of the Wasm chunk store), size and hash.
 struct CheckedFile {
     std::string name;
+    std::uint64_t offset = 0;  // where its bytes start in the file (Juno's chunks share one file)
     std::optional<SnapshotBlob> blob;
     std::uint64_t size = 0;
     ic::Hash sha256{};
@@ -36,7 +38,8 @@ struct CheckedFolder {
 
 // Reads every file of `dir` once. Throws ic::Error (Usage) naming the file at fault: a file the
 // manifest or metadata lists that is missing, of another size, or (manifest) of another SHA-256;
-// a chunk whose contents do not hash to its name; a manifest or metadata.json that does not
+// a chunk whose contents do not hash to its name (Juno: a 1,000,000-byte piece of chunks-store.bin
+// that does not hash to the chunk in its place); a manifest or metadata.json that does not
 // parse or that disagree; and a folder whose download has not finished.
 CheckedFolder check_folder(const std::filesystem::path& dir);
 
