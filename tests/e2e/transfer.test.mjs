@@ -371,3 +371,29 @@ test('a folder in Juno CLI\'s format, chunk store included, uploads and restores
   assert.notEqual(refused.code, 0);
   assert.match(refused.output, /chunks-store\.bin does not match its SHA-256 in metadata\.json/);
 });
+
+test('a backup of a Satellite is refused into an Orbiter unless the kind change is allowed', async (t) => {
+  const fx = await fixture(t);
+  const junoModule = (name) => wasmModule({ 'icp:public juno:package': [...new TextEncoder().encode(JSON.stringify({ name, version: '0.1.0' }))] });
+  const configFor = (kind, canister) => fx.writeFile(`${kind}.json`, JSON.stringify({
+    name: '', kind, canister_id: canister, network: fx.url, identity: fx.pem,
+    backup: { keep: 1, overwrite: true, before_upgrade: true },
+  }));
+  const satellite = configFor('satellite', fx.canister);
+  assert.equal((await run(HELPER, ['upgrade', '--config', satellite, '--wasm', fx.writeWasm('s.wasm', junoModule('@junobuild/satellite'))])).code, 0);
+  assert.equal((await run(HELPER, ['backup', '--config', satellite])).code, 0);
+  const dir = join(fx.dir, 'satellite-backup');
+  assert.equal((await run(HELPER, ['download', '--config', satellite, '--dir', dir])).code, 0);
+
+  const { canister_id: other } = await admin(fx.url, 'POST', 'canisters', { controllers: [fx.owner.principal] });
+  const orbiter = configFor('orbiter', other);
+  assert.equal((await run(HELPER, ['upgrade', '--config', orbiter, '--wasm', fx.writeWasm('o.wasm', junoModule('@junobuild/orbiter'))])).code, 0);
+  await fx.clearLog();
+  const refused = await run(HELPER, ['upload', '--config', orbiter, '--dir', dir]);
+  assert.equal(refused.code, 2, refused.output);
+  assert.match(refused.output, /upload refused: .* another kind .*Nothing was uploaded.*--allow-package-change=kind/s);
+  assert.equal(methodsCalled(await fx.log(), 'upload_canister_snapshot_metadata').length, 0);
+  const allowed = await run(HELPER, ['upload', '--config', orbiter, '--dir', dir, '--allow-package-change=kind']);
+  assert.equal(allowed.code, 0, allowed.output);
+  assert.equal((await admin(fx.url, 'GET', `canisters/${other}`)).snapshots.length, 1);
+});

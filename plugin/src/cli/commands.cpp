@@ -347,6 +347,15 @@ juno::transfer::UploadResult upload_folder(const ParsedFlags& flags, const Conne
     options.dir = dir;
     options.policy = backup_policy(flags, connection);
     options.on_bytes = juno::transfer::plain_byte_lines(progress, "uploaded");
+    if (connection.config) options.package_checks.kind = connection.config->kind;
+    if (const char* env = std::getenv("JUNO_ALLOW_PACKAGE_CHANGE"); env && *env) {
+        options.package_checks.allowed =
+            juno::parse_package_changes(env, "JUNO_ALLOW_PACKAGE_CHANGE");
+    }
+    if (auto allow = flags.get("allow-package-change")) {
+        auto more = juno::parse_package_changes(*allow, "--allow-package-change");
+        options.package_checks.allowed.insert(more.begin(), more.end());
+    }
     try {
         return juno::transfer::upload(context, options);
     } catch (const ic::Error& error) {
@@ -776,6 +785,8 @@ const std::vector<Command>& commands() {
               {"from", true, "<folder>",
                "upload this downloaded backup first and load it (env "
                "JUNO_BACKUP_FROM)"},
+              {"allow-package-change", true, "<list>",
+               "with --from: allow a backup whose module is of another kind: kind"},
               {"keep", true, "<n>", "with --from: backups to keep, 1 to 10 (default 1)"},
               {"no-overwrite", false, "", "with --from: never replace an existing backup"},
               {"overwrite", false, "", "with --from: replace the oldest backup when full"},
@@ -825,6 +836,9 @@ const std::vector<Command>& commands() {
          "continues an interrupted upload",
          with_connection(
              {{"dir", true, "<folder>", "the backup's folder (env JUNO_BACKUP_FROM)"},
+              {"allow-package-change", true, "<list>",
+               "allow a backup whose module is of another kind: kind (or all; env "
+               "JUNO_ALLOW_PACKAGE_CHANGE)"},
               {"keep", true, "<n>", "backups to keep, 1 to 10 (default 1)"},
               {"no-overwrite", false, "", "never replace an existing backup"},
               {"overwrite", false, "", "replace the oldest backup when full (default)"}}),

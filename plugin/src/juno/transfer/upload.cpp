@@ -72,6 +72,34 @@ SliceRecord metadata_line(const fs::path& dir) {
     return SliceRecord{metadata_file, 0, entry.size, entry.sha256};
 }
 
+// Issue 10's rule for a backup: its module must be of the target's kind, unless allowed.
+void check_kind(Context& context, const CheckedFolder& folder, const fs::path& dir,
+                const PackageCheckOptions& checks) {
+    if (!package_of_kind(checks.kind) || checks.allowed.count(PackageChange::Kind)) return;
+    const CheckedFile* module = nullptr;
+    for (const auto& f : folder.files) {
+        if (f.blob == SnapshotBlob::WasmModule) module = &f;
+    }
+    if (!module) return;
+    WasmFile wasm = read_wasm(dir / module->name);
+    PackageMetadata next = read_wasm_package(wasm);
+    auto status = context.management.canister_status(context.module.canister);
+    PackageMetadata installed;
+    if (status.module_hash) installed = read_installed_package(context);
+    std::string reasons;
+    for (const Finding& finding :
+         find_package_changes(installed, status.module_hash.has_value(), next, checks.kind)) {
+        if (finding.change == PackageChange::Kind) reasons += "\n  - " + finding.text;
+    }
+    if (reasons.empty()) return;
+    throw ic::Error(ErrorKind::Usage,
+                    "upload refused: the backup in " + dir.string() + " holds a module of " +
+                        "another kind than " + context.module.label() + " (KIND " + checks.kind +
+                        "); the Wasm module meant here is the backup's:" + reasons +
+                        "\nNothing was uploaded. Allow it for this run with "
+                        "--allow-package-change=kind (or JUNO_ALLOW_PACKAGE_CHANGE=kind).");
+}
+
 }  // namespace
 
 UploadResult upload(Context& context, const UploadOptions& options) {
@@ -103,6 +131,7 @@ UploadResult upload(Context& context, const UploadOptions& options) {
         }
     }
     if (!result.resumed) {
+        check_kind(context, folder, dir, options.package_checks);
         BackupChoice choice =
             choose_backup_slot(context, options.policy, backups, BackupPurpose::Backup);
         if (choice.kept) {

@@ -11,6 +11,7 @@
 
 #include "juno/backup.hpp"
 #include "juno/module.hpp"
+#include "juno/package.hpp"
 #include "juno/snapshots.hpp"
 #include "juno/transfer/byte_progress.hpp"
 #include "juno/transfer/verify.hpp"
@@ -20,6 +21,10 @@ namespace juno::transfer {
 struct UploadOptions {
     std::filesystem::path dir;
     BackupPolicy policy;  // as a backup: below keep adds, at keep replaces the oldest or refuses
+    // The target's KIND and the allowed changes: a backup whose Wasm module is of another kind
+    // (juno:package) than a satellite, mission_control or orbiter is refused unless `kind` is
+    // allowed. Downgrades and skipped versions are what restoring a backup is for: not checked.
+    PackageCheckOptions package_checks;
     // Slices in flight. Each holds its slice several times over while it is encoded, signed and
     // sent (about 10 MB), so fewer than a download's keep the peak memory near 50 MiB.
     unsigned parallelism = 4;
@@ -36,7 +41,8 @@ struct UploadResult {
 };
 
 // Throws ic::Error (Usage), with nothing sent, when a file of the folder fails its check (naming
-// it), and when the module is full and the policy keeps its backups. A failure or interruption
+// it), when its Wasm module is of another kind than the target, and when the module is full and
+// the policy keeps its backups. A failure or interruption
 // after the snapshot was created leaves a record (juno-upload-progress.log) in the folder: the
 // same command continues into the same snapshot.
 UploadResult upload(Context& context, const UploadOptions& options);
