@@ -132,6 +132,16 @@ UploadResult upload(Context& context, const UploadOptions& options) {
     }
     if (!result.resumed) {
         check_kind(context, folder, dir, options.package_checks);
+        // The record is what lets an interrupted upload continue: without it, a snapshot created
+        // (perhaps replacing a backup) could not be finished. Check that it can be written first.
+        if (::access(dir.c_str(), W_OK) != 0) {
+            throw ic::Error(ErrorKind::Usage,
+                            "upload keeps its progress record (" +
+                                std::string(upload_progress_file) + ") in the folder, and " +
+                                dir.string() +
+                                " is not writable; nothing was uploaded. Copy the folder somewhere "
+                                "writable and upload the copy.");
+        }
         BackupChoice choice =
             choose_backup_slot(context, options.policy, backups, BackupPurpose::Backup);
         if (choice.kept) {
