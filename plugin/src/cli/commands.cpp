@@ -832,7 +832,8 @@ const std::vector<Command>& commands() {
                "the backup to download (hex; default: the newest; env JUNO_SNAPSHOT)"}}),
          run_download},
         {"upload",
-         "add a downloaded backup folder (juno-helper's or icp's) to the module's backups; "
+         "add a downloaded backup folder (juno-helper's, icp's or Juno CLI's) to the module's "
+         "backups; "
          "continues an interrupted upload",
          with_connection(
              {{"dir", true, "<folder>", "the backup's folder (env JUNO_BACKUP_FROM)"},

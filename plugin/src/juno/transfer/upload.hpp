@@ -25,9 +25,9 @@ struct UploadOptions {
     // (juno:package) than a satellite, mission_control or orbiter is refused unless `kind` is
     // allowed. Downgrades and skipped versions are what restoring a backup is for: not checked.
     PackageCheckOptions package_checks;
-    // Slices in flight. Each holds its slice several times over while it is encoded, signed and
-    // sent (about 10 MB), so fewer than a download's keep the peak memory near 50 MiB.
-    unsigned parallelism = 4;
+    // Slices in flight. Each holds its slice about five times over while it is encoded, signed
+    // and sent (about 10 MB), so fewer than a download's keep the peak memory under 64 MiB.
+    unsigned parallelism = 3;
     ByteProgress on_bytes;
 };
 
