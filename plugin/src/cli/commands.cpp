@@ -374,13 +374,17 @@ int run_restore(const ParsedFlags& flags) {
                 if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env) id = env;
             }
             std::optional<juno::transfer::UploadResult> uploaded;
+            // Flags override the environment: --snapshot sets JUNO_BACKUP_FROM aside, and
+            // --from (or JUNO_BACKUP_FROM without --snapshot) sets JUNO_SNAPSHOT aside.
             std::optional<std::string> from = flags.get("from");
-            if (!from) {
+            if (from && flags.get("snapshot")) {
+                fail(ErrorKind::Usage, "give --from <folder> or --snapshot <id>, not both");
+            }
+            if (!from && !flags.get("snapshot")) {
                 if (const char* env = std::getenv("JUNO_BACKUP_FROM"); env && *env) from = env;
             }
             if (from) {
                 // A folder's backup is uploaded as a new backup of the module, then loaded.
-                if (id) fail(ErrorKind::Usage, "give --from <folder> or --snapshot <id>, not both");
                 uploaded = upload_folder(
                     flags, connection, context, *from,
                     transfer_command(connection, context, "restore", "--from", *from));
