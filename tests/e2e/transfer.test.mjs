@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync, cpSync, truncateSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fixture, run, startHelper, HELPER, sha256hex, wasmModule, admin, methodsCalled, managementFor, Principal } from './harness.mjs';
+import { fixture, project, run, startHelper, HELPER, sha256hex, wasmModule, admin, methodsCalled, managementFor, Principal } from './harness.mjs';
 // Juno's CLI writes its metadata.json with this replacer; the test writes a Juno folder with it.
 import { jsonReplacer } from '../replica/node_modules/@dfinity/utils/dist/index.mjs';
 import { IcpCli } from '../replica/test/harness.mjs';
@@ -396,4 +396,29 @@ test('a backup of a Satellite is refused into an Orbiter unless the kind change 
   const allowed = await run(HELPER, ['upload', '--config', orbiter, '--dir', dir, '--allow-package-change=kind']);
   assert.equal(allowed.code, 0, allowed.output);
   assert.equal((await admin(fx.url, 'GET', `canisters/${other}`)).snapshots.length, 1);
+});
+
+test('the build\'s targets: juno_backup_download_<name> into <build>/juno/backups/<name>, juno_restore_from_<name> from JUNO_BACKUP_FROM', async (t) => {
+  const fx = await fixture(t);
+  const p = await project(fx, { wasm: fx.writeWasm('v1.wasm', wasmModule({ version: [1] })) });
+  assert.equal((await p.target('juno_upgrade')).code, 0);
+  await admin(fx.url, 'PUT', `canisters/${fx.canister}/stable_memory`, new Uint8Array(Buffer.from('kept off-chain')));
+  assert.equal((await p.target('juno_backup')).code, 0);
+  const state = await fx.state();
+  const down = await p.target('juno_backup_download_satellite');
+  assert.equal(down.code, 0, down.output);
+  const dir = join(p.build, 'juno', 'backups', 'satellite');
+  assert.equal(sha256hex(readFileSync(join(dir, 'stable_memory.bin'))), state.stable_memory_sha256);
+
+  const without = await p.target('juno_restore_from_satellite');
+  assert.notEqual(without.code, 0);
+  assert.match(without.output, /set JUNO_BACKUP_FROM=<folder>/);
+  assert.equal((await fx.state()).version, state.version, 'nothing was done');
+
+  await admin(fx.url, 'PUT', `canisters/${fx.canister}/stable_memory`, new Uint8Array(Buffer.from('lost')));
+  const restored = await run('cmake', ['--build', p.build, '--target', 'juno_restore_from_satellite'], { env: { JUNO_BACKUP_FROM: dir } });
+  assert.equal(restored.code, 0, restored.output);
+  const after = await fx.state();
+  assert.equal(after.stable_memory_sha256, state.stable_memory_sha256);
+  assert.equal(after.status, 'running');
 });

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 
 #include "cli/output.hpp"
 #include "ic/agent.hpp"
@@ -383,6 +384,13 @@ int run_restore(const ParsedFlags& flags) {
             if (!from && !flags.get("snapshot")) {
                 if (const char* env = std::getenv("JUNO_BACKUP_FROM"); env && *env) from = env;
             }
+            // What juno_restore_from_<name> runs: a folder is required, never the newest backup.
+            if (!from && flags.has("from-environment")) {
+                fail(ErrorKind::Usage,
+                     "no backup folder given: set JUNO_BACKUP_FROM=<folder> (a folder written by "
+                     "juno_backup_download_<name>, juno-helper download, icp or Juno's CLI); "
+                     "nothing was done");
+            }
             if (from) {
                 // A folder's backup is uploaded as a new backup of the module, then loaded.
                 uploaded = upload_folder(
@@ -586,7 +594,14 @@ int run_download(const ParsedFlags& flags) {
         flags, "download", Access::Reads,
         [&](const Connection& connection, juno::Context& context, Output& out) {
             juno::transfer::DownloadOptions options;
-            options.dir = backup_dir(flags, "dir", "JUNO_BACKUP_DIR");
+            if (!flags.get("dir") && !std::getenv("JUNO_BACKUP_DIR") &&
+                !context.module.name.empty() && !context.module.build_dir.empty()) {
+                // From a build (juno_backup_download_<name>): <build>/juno/backups/<name>.
+                options.dir = std::filesystem::path(context.module.build_dir) / "juno" / "backups" /
+                              context.module.name;
+            } else {
+                options.dir = backup_dir(flags, "dir", "JUNO_BACKUP_DIR");
+            }
             options.snapshot = flags.get("snapshot");
             if (!options.snapshot) {
                 if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env)
@@ -794,6 +809,8 @@ const std::vector<Command>& commands() {
               {"keep", true, "<n>", "with --from: backups to keep, 1 to 10 (default 1)"},
               {"no-overwrite", false, "", "with --from: never replace an existing backup"},
               {"overwrite", false, "", "with --from: replace the oldest backup when full"},
+              {"from-environment", false, "",
+               "require JUNO_BACKUP_FROM (what juno_restore_from_<name> runs)"},
               {"load-wait", true, "<seconds>",
                "how long to wait while the IC cannot load the backup yet (default "
                "900; env JUNO_LOAD_WAIT)"}}),
