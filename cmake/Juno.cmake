@@ -168,21 +168,26 @@ endfunction()
 # juno_backup_list_x, module 'x''s list target. Such names are refused, as is a name whose
 # targets the project already has.
 function(_juno_check_target_names name)
-  if(name MATCHES "^(list|delete)(_(.*))?$")
+  if(name MATCHES "^(list|delete|download|upload|from)(_(.*))?$")
     set(word "${CMAKE_MATCH_1}")
     set(other "${CMAKE_MATCH_3}")
+    set(mine "backup target juno_backup_${name}")
+    if(word STREQUAL "from")
+      set(mine "restore target juno_restore_${name}")
+    endif()
     if(other STREQUAL "")
       set(clash "the aggregate that runs '${word}' for every module")
     else()
       set(clash "the '${word}' target of a module named '${other}'")
     endif()
     message(FATAL_ERROR
-      "juno_add_module: the module name '${name}' is refused: its backup target "
-      "juno_backup_${name} would also be ${clash}. Give the module another name (e.g. "
-      "'my_${name}'): 'list' and 'delete', and names starting with 'list_' or 'delete_', are "
-      "reserved.")
+      "juno_add_module: the module name '${name}' is refused: its ${mine} would also be "
+      "${clash}. Give the module another name (e.g. "
+      "'my_${name}'): 'list', 'delete', 'download', 'upload' and 'from', and names starting "
+      "with them and '_', are reserved.")
   endif()
-  foreach(action backup restore upgrade backup_list backup_delete start status)
+  foreach(action backup restore upgrade backup_list backup_delete start status backup_download
+                 backup_upload restore_from)
     if(TARGET juno_${action}_${name})
       message(FATAL_ERROR
         "juno_add_module: the project already has a target named 'juno_${action}_${name}', which "
@@ -322,8 +327,11 @@ endfunction()
 
   Targets: ``juno_backup_<name>``, ``juno_restore_<name>``, ``juno_upgrade_<name>``,
   ``juno_backup_list_<name>``, ``juno_backup_delete_<name>``, ``juno_start_<name>``,
-  ``juno_status_<name>``, and the aggregates ``juno_start``, ``juno_status``, ``juno_backup``,
-  ``juno_restore``, ``juno_upgrade``, ``juno_backup_list``, ``juno_backup_delete``; and
+  ``juno_status_<name>``, ``juno_backup_download_<name>`` (into ``JUNO_BACKUP_DIR``, default
+  ``<build>/juno/backups/<name>``), ``juno_backup_upload_<name>`` and ``juno_restore_from_<name>``
+  (from the folder ``JUNO_BACKUP_FROM`` names, in the environment), and the aggregates
+  ``juno_start``, ``juno_status``, ``juno_backup``, ``juno_restore``, ``juno_upgrade``,
+  ``juno_backup_list``, ``juno_backup_delete`` (none yet for the off-chain targets); and
   ``juno_help``, which prints every one of them with what it does.
 #]=======================================================================]
 function(juno_add_module name)
@@ -486,6 +494,12 @@ function(juno_add_module name)
                           "Starting ${module} (after a failure left it stopped)")
   _juno_add_helper_target(juno_status_${name} status "${module_config}"
                           "Reading the status of ${module}")
+  _juno_add_helper_target(juno_backup_download_${name} download "${module_config}"
+                          "Downloading the newest backup of ${module}")
+  _juno_add_helper_target(juno_backup_upload_${name} upload "${module_config}"
+                          "Uploading the backup folder JUNO_BACKUP_FROM into ${module}")
+  _juno_add_helper_target(juno_restore_from_${name} "restore;--from-environment" "${module_config}"
+                          "Restoring ${module} from the backup folder JUNO_BACKUP_FROM")
   if(arg_DEPENDS)
     add_dependencies(juno_upgrade_${name} ${arg_DEPENDS})
   endif()
@@ -520,7 +534,8 @@ function(juno_add_module name)
 
   # Where the module's settings are, for a project's own helper runs (a CTest smoke test, say):
   # $<TARGET_PROPERTY:juno_status_<name>,JUNO_MODULE_CONFIG>.
-  foreach(action backup restore upgrade backup_list backup_delete start status)
+  foreach(action backup restore upgrade backup_list backup_delete start status backup_download
+                 backup_upload restore_from)
     set_property(TARGET juno_${action}_${name} PROPERTY JUNO_MODULE_CONFIG "${module_config}")
   endforeach()
   set_property(GLOBAL APPEND PROPERTY JUNO_MODULES ${name})

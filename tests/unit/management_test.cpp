@@ -146,3 +146,105 @@ TEST(Arguments, UpgradeKeepsTheWasmMemoryWhenAsked) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(SnapshotTransfer, ReadDataArgumentNamesTheBlobAndSlice) {
+    ic::Bytes id = {0, 0, 0, 0, 0, 0, 0, 1};
+    auto args = c::decode(ic::management::read_canister_snapshot_data_arg(
+        canister, id, ic::management::SnapshotBlob::StableMemory, 2'000'000, 5));
+    ASSERT_EQ(args.size(), 1u);
+    EXPECT_EQ(args[0].at("canister_id").as_principal(), canister);
+    EXPECT_EQ(args[0].at("snapshot_id").as_blob(), id);
+    const c::Value& kind = args[0].at("kind");
+    ASSERT_TRUE(kind.is_variant("stable_memory"));
+    EXPECT_EQ(kind.variant_value().at("offset").as_u64(), 2'000'000u);
+    EXPECT_EQ(kind.variant_value().at("size").as_u64(), 5u);
+    ic::Hash h{};
+    h[1] = 7;
+    auto chunk = c::decode(ic::management::read_canister_snapshot_chunk_arg(canister, id, h));
+    ASSERT_TRUE(chunk[0].at("kind").is_variant("wasm_chunk"));
+    EXPECT_EQ(chunk[0].at("kind").variant_value().at("hash").as_blob(), ic::to_bytes(h));
+}
+
+TEST(SnapshotTransfer, UploadArgumentsCarryTheMetadataAndData) {
+    ic::management::SnapshotMetadata m;
+    m.wasm_module_size = 15;
+    m.wasm_memory_size = 3;
+    m.stable_memory_size = 4;
+    m.certified_data = {9};
+    ic::management::SnapshotGlobal g;
+    g.type = ic::management::SnapshotGlobal::Type::I64;
+    g.integer = -2;
+    m.globals = {g};
+    m.global_timer = ic::management::GlobalTimer{true, 77};
+    m.on_low_wasm_memory_hook_status = "executed";
+    ic::Bytes replace = {1, 2};
+    auto args =
+        c::decode(ic::management::upload_canister_snapshot_metadata_arg(canister, replace, m));
+    const c::Value& v = args[0];
+    EXPECT_EQ(v.at("replace_snapshot").as_opt()->as_blob(), replace);
+    EXPECT_EQ(v.at("wasm_module_size").as_u64(), 15u);
+    EXPECT_EQ(v.at("stable_memory_size").as_u64(), 4u);
+    EXPECT_EQ(v.at("certified_data").as_blob(), ic::Bytes{9});
+    EXPECT_EQ(v.at("globals").as_vec()[0].variant_value().as_i64(), -2);
+    EXPECT_EQ(v.at("global_timer").as_opt()->variant_value().as_u64(), 77u);
+    EXPECT_TRUE(v.at("on_low_wasm_memory_hook_status").as_opt()->is_variant("executed"));
+
+    ic::Bytes data = {5, 6, 7};
+    auto up = c::decode(ic::management::upload_canister_snapshot_data_arg(
+        canister, replace, ic::management::SnapshotBlob::WasmMemory, 10, data));
+    EXPECT_TRUE(up[0].at("kind").is_variant("wasm_memory"));
+    EXPECT_EQ(up[0].at("kind").variant_value().at("offset").as_u64(), 10u);
+    EXPECT_EQ(up[0].at("chunk").as_blob(), data);
+    auto chunk =
+        c::decode(ic::management::upload_canister_snapshot_chunk_arg(canister, replace, data));
+    EXPECT_TRUE(chunk[0].at("kind").is_variant("wasm_chunk"));
+}
+
+TEST(SnapshotTransfer, DecodesTheMetadataReply) {
+    auto timer = c::t::variant({{"inactive", c::t::null()}, {"active", c::t::nat64()}});
+    auto hook = c::t::variant({{"condition_not_satisfied", c::t::null()},
+                               {"ready", c::t::null()},
+                               {"executed", c::t::null()}});
+    auto type = c::t::record(
+        {{"source", c::t::variant({{"taken_from_canister", c::t::reserved()},
+                                   {"metadata_upload", c::t::reserved()}})},
+         {"taken_at_timestamp", c::t::nat64()},
+         {"wasm_module_size", c::t::nat64()},
+         {"globals", c::t::vec(c::t::variant({{"i32", c::t::int32()}, {"f64", c::t::float64()}}))},
+         {"wasm_memory_size", c::t::nat64()},
+         {"stable_memory_size", c::t::nat64()},
+         {"wasm_chunk_store", c::t::vec(c::t::record({{"hash", c::t::blob()}}))},
+         {"canister_version", c::t::nat64()},
+         {"certified_data", c::t::blob()},
+         {"global_timer", c::t::opt(timer)},
+         {"on_low_wasm_memory_hook_status", c::t::opt(hook)}});
+    auto value = c::Value::record(
+        {{"source", c::Value::variant("metadata_upload", c::Value::reserved())},
+         {"taken_at_timestamp", c::Value::fixed_nat(5)},
+         {"wasm_module_size", c::Value::fixed_nat(15)},
+         {"globals", c::Value::vec({c::Value::variant("i32", c::Value::fixed_int(-3)),
+                                    c::Value::variant("f64", c::Value::float64(2.5))})},
+         {"wasm_memory_size", c::Value::fixed_nat(65536)},
+         {"stable_memory_size", c::Value::fixed_nat(0)},
+         {"wasm_chunk_store",
+          c::Value::vec({c::Value::record({{"hash", c::Value::blob(ic::Bytes(32, 1))}})})},
+         {"canister_version", c::Value::fixed_nat(8)},
+         {"certified_data", c::Value::blob({4})},
+         {"global_timer", c::Value::some(c::Value::variant("inactive"))},
+         {"on_low_wasm_memory_hook_status", c::Value::none()}});
+    auto m = ic::management::decode_snapshot_metadata(c::encode({{type, value}}));
+    EXPECT_EQ(m.source, "metadata_upload");
+    EXPECT_EQ(m.wasm_memory_size, 65536u);
+    ASSERT_EQ(m.globals.size(), 2u);
+    EXPECT_EQ(m.globals[0].integer, -3);
+    EXPECT_EQ(m.globals[1].real, 2.5);
+    ASSERT_EQ(m.wasm_chunk_store.size(), 1u);
+    EXPECT_EQ(m.canister_version, 8u);
+    ASSERT_TRUE(m.global_timer);
+    EXPECT_FALSE(m.global_timer->active);
+    EXPECT_FALSE(m.on_low_wasm_memory_hook_status);
+}
+
+}  // namespace

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 
 #include "cli/output.hpp"
 #include "ic/agent.hpp"
@@ -16,6 +17,10 @@
 #include "juno/recovery.hpp"
 #include "juno/restore.hpp"
 #include "juno/snapshots.hpp"
+#include "juno/transfer/byte_progress.hpp"
+#include "juno/transfer/download.hpp"
+#include "juno/transfer/upload.hpp"
+#include "juno/transfer/verify.hpp"
 #include "juno/upgrade.hpp"
 
 namespace cli {
@@ -318,20 +323,97 @@ std::chrono::seconds load_wait(const ParsedFlags& flags) {
     return std::chrono::seconds(std::stoul(*value));
 }
 
+// --dir, or JUNO_BACKUP_DIR for make targets: the folder of an off-chain backup.
+std::string backup_dir(const ParsedFlags& flags, const char* flag, const char* variable) {
+    if (auto dir = flags.get(flag)) return *dir;
+    if (const char* env = std::getenv(variable); env && *env) return env;
+    fail(ErrorKind::Usage,
+         std::string("no folder given: pass --") + flag + " <folder> (or set " + variable + ")");
+}
+
+std::string transfer_command(const Connection& connection, const juno::Context& context,
+                             const std::string& action, const std::string& dir_flag,
+                             const std::string& dir) {
+    std::string who = connection.config ? "--config " + connection.config->path.string()
+                                        : "--canister " + context.module.canister.to_text();
+    return "juno-helper " + action + " " + who + " " + dir_flag + " " + dir;
+}
+
+// Uploads the folder into the module's backups; a failure after the upload began says how to
+// continue it (`again`: the command that does).
+juno::transfer::UploadResult upload_folder(const ParsedFlags& flags, const Connection& connection,
+                                           juno::Context& context, const std::string& dir,
+                                           const std::string& again) {
+    juno::transfer::UploadOptions options;
+    options.dir = dir;
+    options.policy = backup_policy(flags, connection);
+    options.on_bytes = juno::transfer::plain_byte_lines(progress, "uploaded");
+    if (connection.config) options.package_checks.kind = connection.config->kind;
+    if (const char* env = std::getenv("JUNO_ALLOW_PACKAGE_CHANGE"); env && *env) {
+        options.package_checks.allowed =
+            juno::parse_package_changes(env, "JUNO_ALLOW_PACKAGE_CHANGE");
+    }
+    if (auto allow = flags.get("allow-package-change")) {
+        auto more = juno::parse_package_changes(*allow, "--allow-package-change");
+        options.package_checks.allowed.insert(more.begin(), more.end());
+    }
+    try {
+        return juno::transfer::upload(context, options);
+    } catch (const ic::Error& error) {
+        if (error.kind() == ErrorKind::Usage) throw;  // said what to do, sent nothing
+        ic::rethrow_with_message(
+            error, "upload failed: " + std::string(error.what()) + "\nContinue it with: " + again);
+    }
+}
+
 int run_restore(const ParsedFlags& flags) {
     return with_module(
         flags, "restore", Access::Changes,
-        [&](const Connection&, juno::Context& context, Output& out) {
+        [&](const Connection& connection, juno::Context& context, Output& out) {
             std::optional<std::string> id = flags.get("snapshot");
             if (!id) {
                 if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env) id = env;
+            }
+            std::optional<juno::transfer::UploadResult> uploaded;
+            // Flags override the environment: --snapshot sets JUNO_BACKUP_FROM aside, and
+            // --from (or JUNO_BACKUP_FROM without --snapshot) sets JUNO_SNAPSHOT aside.
+            std::optional<std::string> from = flags.get("from");
+            if (from && flags.get("snapshot")) {
+                fail(ErrorKind::Usage, "give --from <folder> or --snapshot <id>, not both");
+            }
+            if (!from && !flags.get("snapshot")) {
+                if (const char* env = std::getenv("JUNO_BACKUP_FROM"); env && *env) from = env;
+            }
+            // What juno_restore_from_<name> runs: a folder is required, never the newest backup.
+            if (!from && flags.has("from-environment")) {
+                fail(ErrorKind::Usage,
+                     "no backup folder given: set JUNO_BACKUP_FROM=<folder> (a folder written by "
+                     "juno_backup_download_<name>, juno-helper download, icp or Juno's CLI); "
+                     "nothing was done");
+            }
+            if (from) {
+                // A folder's backup is uploaded as a new backup of the module, then loaded.
+                uploaded = upload_folder(
+                    flags, connection, context, *from,
+                    transfer_command(connection, context, "restore", "--from", *from));
+                id = ic::to_hex(uploaded->snapshot.id);
             }
             juno::RestoreResult result = juno::restore(context, id, load_wait(flags));
             if (out.json()) {
                 auto& a = out.allocator();
                 out.document().AddMember("restored", snapshot_json(result.restored, a), a);
+                if (uploaded && uploaded->replaced) {
+                    out.document().AddMember("replaced", snapshot_json(*uploaded->replaced, a), a);
+                }
                 out.document().AddMember("status", status_json(result.final_state, a), a);
                 return;
+            }
+            if (uploaded) {
+                out.line("Uploaded " + *from + " as backup " + juno::backup_id(uploaded->snapshot) +
+                         (uploaded->replaced
+                              ? " (in place of " + juno::backup_id(*uploaded->replaced) + ")"
+                              : std::string()) +
+                         ".");
             }
             out.line("Restored " + context.module.label() + " from backup " +
                      snapshot_text(result.restored) + "; the module is " +
@@ -507,6 +589,138 @@ int run_upgrade(const ParsedFlags& flags) {
         });
 }
 
+int run_download(const ParsedFlags& flags) {
+    return with_module(
+        flags, "download", Access::Reads,
+        [&](const Connection& connection, juno::Context& context, Output& out) {
+            juno::transfer::DownloadOptions options;
+            if (!flags.get("dir") && !std::getenv("JUNO_BACKUP_DIR") &&
+                !context.module.name.empty() && !context.module.build_dir.empty()) {
+                // From a build (juno_backup_download_<name>): <build>/juno/backups/<name>.
+                options.dir = std::filesystem::path(context.module.build_dir) / "juno" / "backups" /
+                              context.module.name;
+            } else {
+                options.dir = backup_dir(flags, "dir", "JUNO_BACKUP_DIR");
+            }
+            options.snapshot = flags.get("snapshot");
+            if (!options.snapshot) {
+                if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env)
+                    options.snapshot = env;
+            }
+            options.on_bytes = juno::transfer::plain_byte_lines(progress, "downloaded");
+            juno::transfer::DownloadResult result;
+            try {
+                result = juno::transfer::download(context, options);
+            } catch (const ic::Error& error) {
+                if (error.kind() == ErrorKind::Usage) throw;  // said what to do, wrote nothing
+                ic::rethrow_with_message(
+                    error, "download failed: " + std::string(error.what()) + "\n" +
+                               context.module.label() + " was not changed. What was read so far " +
+                               "is kept in " + options.dir.string() + "; continue with: " +
+                               transfer_command(connection, context, "download", "--dir",
+                                                options.dir.string()));
+            }
+            if (out.json()) {
+                auto& a = out.allocator();
+                out.document().AddMember("backup", snapshot_json(result.snapshot, a), a);
+                out.document().AddMember("dir", json_string(options.dir.string(), a), a);
+                out.document().AddMember("total_bytes", result.total_bytes, a);
+                out.document().AddMember("fetched_bytes", result.fetched_bytes, a);
+                out.document().AddMember("resumed", result.resumed, a);
+                return;
+            }
+            out.line("Downloaded backup " + snapshot_text(result.snapshot) + " of " +
+                     context.module.label() + " into " + options.dir.string() + " (" +
+                     std::to_string(result.manifest.files.size()) + " files, " +
+                     juno::format_size(result.total_bytes) +
+                     (result.resumed ? ", " + juno::format_size(result.fetched_bytes) +
+                                           " of it fetched by this run"
+                                     : std::string()) +
+                     ").");
+        });
+}
+
+int run_upload(const ParsedFlags& flags) {
+    return with_module(
+        flags, "upload", Access::Changes,
+        [&](const Connection& connection, juno::Context& context, Output& out) {
+            std::string dir = backup_dir(flags, "dir", "JUNO_BACKUP_FROM");
+            auto result =
+                upload_folder(flags, connection, context, dir,
+                              transfer_command(connection, context, "upload", "--dir", dir));
+            if (out.json()) {
+                auto& a = out.allocator();
+                out.document().AddMember("backup", snapshot_json(result.snapshot, a), a);
+                if (result.replaced) {
+                    out.document().AddMember("replaced", snapshot_json(*result.replaced, a), a);
+                }
+                out.document().AddMember(
+                    "format", json_string(juno::transfer::to_string(result.format), a), a);
+                out.document().AddMember("total_bytes", result.total_bytes, a);
+                out.document().AddMember("sent_bytes", result.sent_bytes, a);
+                out.document().AddMember("resumed", result.resumed, a);
+                return;
+            }
+            out.line("Uploaded " + dir + " (written by " +
+                     juno::transfer::to_string(result.format) + ") as backup " +
+                     snapshot_text(result.snapshot) + " of " + context.module.label() + ".");
+            if (result.replaced) {
+                out.line("It replaced the oldest backup, " + juno::backup_id(*result.replaced) +
+                         " (keeping " + std::to_string(backup_policy(flags, connection).keep) +
+                         ").");
+            }
+            out.line("Load it with: " + context.module.command_for("restore") +
+                     (context.module.name.empty() || context.module.build_dir.empty()
+                          ? " --snapshot " + ic::to_hex(result.snapshot.id)
+                          : " (JUNO_SNAPSHOT=" + ic::to_hex(result.snapshot.id) + ")"));
+        });
+}
+
+int run_verify(const ParsedFlags& flags) {
+    std::string dir = backup_dir(flags, "dir", "JUNO_BACKUP_DIR");
+    juno::transfer::CheckedFolder folder = juno::transfer::check_folder(dir);
+    Output out(flags.has("json"));
+    const auto& m = folder.metadata;
+    if (out.json()) {
+        auto& a = out.allocator();
+        auto& doc = out.document();
+        doc.AddMember("dir", json_string(dir, a), a);
+        doc.AddMember("format", json_string(juno::transfer::to_string(folder.format), a), a);
+        if (folder.manifest) {
+            doc.AddMember("canister_id", json_string(folder.manifest->canister_id, a), a);
+            doc.AddMember("snapshot_id", json_string(ic::to_hex(folder.manifest->snapshot_id), a),
+                          a);
+        }
+        doc.AddMember("taken_at_ns", m.taken_at_timestamp, a);
+        doc.AddMember("wasm_module_size", m.wasm_module_size, a);
+        doc.AddMember("wasm_memory_size", m.wasm_memory_size, a);
+        doc.AddMember("stable_memory_size", m.stable_memory_size, a);
+        doc.AddMember("chunks", static_cast<std::uint64_t>(m.wasm_chunk_store.size()), a);
+        doc.AddMember("hashes_checked", folder.manifest.has_value(), a);
+        out.flush();
+        return 0;
+    }
+    out.row("folder", dir + " (written by " + juno::transfer::to_string(folder.format) + ")");
+    if (folder.manifest) {
+        out.row("backup", "0x" + ic::to_hex(folder.manifest->snapshot_id) + " of " +
+                              folder.manifest->canister_id);
+    }
+    out.row("taken at", juno::format_time(m.taken_at_timestamp));
+    for (const auto& f : folder.files) {
+        if (f.blob) {
+            out.row(ic::management::to_string(*f.blob),
+                    std::to_string(f.size) + " bytes, sha256 " + ic::to_hex(f.sha256));
+        }
+    }
+    out.row("chunk store", std::to_string(m.wasm_chunk_store.size()) + " chunk(s)");
+    out.row("checked", folder.manifest
+                           ? "every file matches its size and SHA-256 in the manifest"
+                           : "sizes match metadata.json and chunks their names (no manifest: "
+                             "no SHA-256 to check the other files against)");
+    out.flush();
+    return 0;
+}
+
 int run_whoami(const ParsedFlags& flags) {
     Connection connection = resolve_connection(flags);
     ic::Identity identity = load_identity(connection);
@@ -585,10 +799,21 @@ const std::vector<Command>& commands() {
               {"overwrite", false, "", "replace the oldest backup when full (default)"}}),
          run_backup},
         {"restore", "stop the module, load a backup (the newest by default), start it again",
-         with_connection({{"snapshot", true, "<id>", "the backup to load (hex; default: newest)"},
-                          {"load-wait", true, "<seconds>",
-                           "how long to wait while the IC cannot load the backup yet (default "
-                           "900; env JUNO_LOAD_WAIT)"}}),
+         with_connection(
+             {{"snapshot", true, "<id>", "the backup to load (hex; default: newest)"},
+              {"from", true, "<folder>",
+               "upload this downloaded backup first and load it (env "
+               "JUNO_BACKUP_FROM)"},
+              {"allow-package-change", true, "<list>",
+               "with --from: allow a backup whose module is of another kind: kind"},
+              {"keep", true, "<n>", "with --from: backups to keep, 1 to 10 (default 1)"},
+              {"no-overwrite", false, "", "with --from: never replace an existing backup"},
+              {"overwrite", false, "", "with --from: replace the oldest backup when full"},
+              {"from-environment", false, "",
+               "require JUNO_BACKUP_FROM (what juno_restore_from_<name> runs)"},
+              {"load-wait", true, "<seconds>",
+               "how long to wait while the IC cannot load the backup yet (default "
+               "900; env JUNO_LOAD_WAIT)"}}),
          run_restore},
         {"upgrade", "install a new module version (backing up first), start it again",
          with_connection(
@@ -619,6 +844,32 @@ const std::vector<Command>& commands() {
          run_start},
         {"status", "print a module's run status, module hash, version and controllers",
          with_connection({}), run_status},
+        {"download",
+         "copy a backup (the newest by default) into a folder, in icp's snapshot format plus a "
+         "manifest; continues an interrupted download",
+         with_connection(
+             {{"dir", true, "<folder>", "where to write it (env JUNO_BACKUP_DIR)"},
+              {"snapshot", true, "<id>",
+               "the backup to download (hex; default: the newest; env JUNO_SNAPSHOT)"}}),
+         run_download},
+        {"upload",
+         "add a downloaded backup folder (juno-helper's, icp's or Juno CLI's) to the module's "
+         "backups; "
+         "continues an interrupted upload",
+         with_connection(
+             {{"dir", true, "<folder>", "the backup's folder (env JUNO_BACKUP_FROM)"},
+              {"allow-package-change", true, "<list>",
+               "allow a backup whose module is of another kind: kind (or all; env "
+               "JUNO_ALLOW_PACKAGE_CHANGE)"},
+              {"keep", true, "<n>", "backups to keep, 1 to 10 (default 1)"},
+              {"no-overwrite", false, "", "never replace an existing backup"},
+              {"overwrite", false, "", "replace the oldest backup when full (default)"}}),
+         run_upload},
+        {"verify",
+         "check a downloaded backup offline (sizes, SHA-256, metadata) and say what it holds",
+         {{"dir", true, "<folder>", "the backup's folder (env JUNO_BACKUP_DIR)"},
+          {"json", false, "", "print one JSON document"}},
+         run_verify},
         {"whoami",
          "print the principal of the identity (the controller to add to a module) and where it "
          "came from",

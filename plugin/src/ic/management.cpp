@@ -105,7 +105,94 @@ Hash hash_from(const c::Value& record) {
     return h;
 }
 
+// ---- snapshot transfer types (ic.did: read_/upload_canister_snapshot_*) ----
+
+c::TypePtr globals_type() {
+    return c::t::vec(c::t::variant({{"i32", c::t::int32()},
+                                    {"i64", c::t::int64()},
+                                    {"f32", c::t::float32()},
+                                    {"f64", c::t::float64()},
+                                    {"v128", c::t::nat()}}));
+}
+
+c::TypePtr global_timer_type() {
+    return c::t::variant({{"inactive", c::t::null()}, {"active", c::t::nat64()}});
+}
+
+c::TypePtr hook_status_type() {
+    return c::t::variant({{"condition_not_satisfied", c::t::null()},
+                          {"ready", c::t::null()},
+                          {"executed", c::t::null()}});
+}
+
+c::Value global_value(const SnapshotGlobal& g) {
+    switch (g.type) {
+        case SnapshotGlobal::Type::I32:
+            return c::Value::variant("i32", c::Value::fixed_int(g.integer));
+        case SnapshotGlobal::Type::I64:
+            return c::Value::variant("i64", c::Value::fixed_int(g.integer));
+        case SnapshotGlobal::Type::F32:
+            return c::Value::variant("f32", c::Value::float32(static_cast<float>(g.real)));
+        case SnapshotGlobal::Type::F64:
+            return c::Value::variant("f64", c::Value::float64(g.real));
+        case SnapshotGlobal::Type::V128:
+            return c::Value::variant("v128", c::Value::nat(g.v128));
+    }
+    fail(ErrorKind::Usage, "unknown global type");
+}
+
+SnapshotGlobal global_from(const c::Value& v) {
+    SnapshotGlobal g;
+    const c::Value& inner = v.variant_value();
+    if (v.is_variant("i32") || v.is_variant("i64")) {
+        g.type = v.is_variant("i32") ? SnapshotGlobal::Type::I32 : SnapshotGlobal::Type::I64;
+        g.integer = inner.as_i64();
+    } else if (v.is_variant("f32")) {
+        g.type = SnapshotGlobal::Type::F32;
+        const float* f = std::get_if<float>(&inner.storage());
+        if (!f) fail(ErrorKind::Protocol, "a snapshot's f32 global is not a float32");
+        g.real = *f;
+    } else if (v.is_variant("f64")) {
+        g.type = SnapshotGlobal::Type::F64;
+        const double* d = std::get_if<double>(&inner.storage());
+        if (!d) fail(ErrorKind::Protocol, "a snapshot's f64 global is not a float64");
+        g.real = *d;
+    } else if (v.is_variant("v128")) {
+        g.type = SnapshotGlobal::Type::V128;
+        g.v128 = inner.as_bigint();
+    } else {
+        fail(ErrorKind::Protocol, "a snapshot lists a global of an unknown type");
+    }
+    return g;
+}
+
+const char* blob_case(SnapshotBlob blob) { return to_string(blob); }
+
 }  // namespace
+
+const char* to_string(SnapshotBlob blob) {
+    switch (blob) {
+        case SnapshotBlob::WasmModule:
+            return "wasm_module";
+        case SnapshotBlob::WasmMemory:
+            return "wasm_memory";
+        case SnapshotBlob::StableMemory:
+            return "stable_memory";
+    }
+    return "unknown";
+}
+
+std::uint64_t SnapshotMetadata::size_of(SnapshotBlob blob) const {
+    switch (blob) {
+        case SnapshotBlob::WasmModule:
+            return wasm_module_size;
+        case SnapshotBlob::WasmMemory:
+            return wasm_memory_size;
+        case SnapshotBlob::StableMemory:
+            return stable_memory_size;
+    }
+    return 0;
+}
 
 const char* to_string(CanisterRunState state) {
     switch (state) {
@@ -216,6 +303,113 @@ Bytes provisional_create_canister_with_cycles_arg(std::optional<std::uint64_t> a
     return c::encode({{type, value}});
 }
 
+Bytes read_canister_snapshot_metadata_arg(const Principal& canister_id, const Bytes& snapshot_id) {
+    // The same record as delete_canister_snapshot's.
+    return delete_canister_snapshot_arg(canister_id, snapshot_id);
+}
+
+namespace {
+
+c::TypePtr read_data_arg_type() {
+    auto slice = c::t::record({{"offset", c::t::nat64()}, {"size", c::t::nat64()}});
+    auto kind = c::t::variant({{"wasm_module", slice},
+                               {"wasm_memory", slice},
+                               {"stable_memory", slice},
+                               {"wasm_chunk", c::t::record({{"hash", c::t::blob()}})}});
+    return c::t::record(
+        {{"canister_id", c::t::principal()}, {"snapshot_id", c::t::blob()}, {"kind", kind}});
+}
+
+c::TypePtr upload_data_arg_type() {
+    auto at = c::t::record({{"offset", c::t::nat64()}});
+    auto kind = c::t::variant({{"wasm_module", at},
+                               {"wasm_memory", at},
+                               {"stable_memory", at},
+                               {"wasm_chunk", c::t::null()}});
+    return c::t::record({{"canister_id", c::t::principal()},
+                         {"snapshot_id", c::t::blob()},
+                         {"kind", kind},
+                         {"chunk", c::t::blob()}});
+}
+
+Bytes data_arg(c::TypePtr type, const Principal& canister_id, const Bytes& snapshot_id,
+               c::Value kind, std::optional<ByteView> chunk) {
+    std::vector<std::pair<std::string, c::Value>> fields = {
+        {"canister_id", c::Value::principal(canister_id)},
+        {"snapshot_id", blob(snapshot_id)},
+        {"kind", std::move(kind)}};
+    if (chunk) fields.emplace_back("chunk", blob(*chunk));
+    return c::encode({{std::move(type), c::Value::record(std::move(fields))}});
+}
+
+}  // namespace
+
+Bytes read_canister_snapshot_data_arg(const Principal& canister_id, const Bytes& snapshot_id,
+                                      SnapshotBlob which, std::uint64_t offset,
+                                      std::uint64_t size) {
+    auto kind = c::Value::variant(blob_case(which),
+                                  c::Value::record({{"offset", c::Value::fixed_nat(offset)},
+                                                    {"size", c::Value::fixed_nat(size)}}));
+    return data_arg(read_data_arg_type(), canister_id, snapshot_id, std::move(kind), std::nullopt);
+}
+
+Bytes read_canister_snapshot_chunk_arg(const Principal& canister_id, const Bytes& snapshot_id,
+                                       const Hash& chunk_hash) {
+    auto kind = c::Value::variant("wasm_chunk", c::Value::record({{"hash", blob(chunk_hash)}}));
+    return data_arg(read_data_arg_type(), canister_id, snapshot_id, std::move(kind), std::nullopt);
+}
+
+Bytes upload_canister_snapshot_data_arg(const Principal& canister_id, const Bytes& snapshot_id,
+                                        SnapshotBlob which, std::uint64_t offset, ByteView chunk) {
+    auto kind = c::Value::variant(blob_case(which),
+                                  c::Value::record({{"offset", c::Value::fixed_nat(offset)}}));
+    return data_arg(upload_data_arg_type(), canister_id, snapshot_id, std::move(kind), chunk);
+}
+
+Bytes upload_canister_snapshot_chunk_arg(const Principal& canister_id, const Bytes& snapshot_id,
+                                         ByteView chunk) {
+    return data_arg(upload_data_arg_type(), canister_id, snapshot_id,
+                    c::Value::variant("wasm_chunk"), chunk);
+}
+
+Bytes upload_canister_snapshot_metadata_arg(const Principal& canister_id,
+                                            const std::optional<Bytes>& replace_snapshot,
+                                            const SnapshotMetadata& m) {
+    auto type = c::t::record({{"canister_id", c::t::principal()},
+                              {"replace_snapshot", c::t::opt(c::t::blob())},
+                              {"wasm_module_size", c::t::nat64()},
+                              {"globals", globals_type()},
+                              {"wasm_memory_size", c::t::nat64()},
+                              {"stable_memory_size", c::t::nat64()},
+                              {"certified_data", c::t::blob()},
+                              {"global_timer", c::t::opt(global_timer_type())},
+                              {"on_low_wasm_memory_hook_status", c::t::opt(hook_status_type())}});
+    std::vector<c::Value> globals;
+    for (const auto& g : m.globals) globals.push_back(global_value(g));
+    c::Value timer = c::Value::none();
+    if (m.global_timer) {
+        timer = c::Value::some(
+            m.global_timer->active
+                ? c::Value::variant("active", c::Value::fixed_nat(m.global_timer->at))
+                : c::Value::variant("inactive"));
+    }
+    c::Value hook = m.on_low_wasm_memory_hook_status
+                        ? c::Value::some(c::Value::variant(*m.on_low_wasm_memory_hook_status))
+                        : c::Value::none();
+    auto value = c::Value::record(
+        {{"canister_id", c::Value::principal(canister_id)},
+         {"replace_snapshot",
+          replace_snapshot ? c::Value::some(blob(*replace_snapshot)) : c::Value::none()},
+         {"wasm_module_size", c::Value::fixed_nat(m.wasm_module_size)},
+         {"globals", c::Value::vec(std::move(globals))},
+         {"wasm_memory_size", c::Value::fixed_nat(m.wasm_memory_size)},
+         {"stable_memory_size", c::Value::fixed_nat(m.stable_memory_size)},
+         {"certified_data", blob(m.certified_data)},
+         {"global_timer", std::move(timer)},
+         {"on_low_wasm_memory_hook_status", std::move(hook)}});
+    return c::encode({{type, value}});
+}
+
 Bytes update_settings_controllers_arg(const Principal& canister_id,
                                       const std::vector<Principal>& controllers) {
     auto type = c::t::record({{"canister_id", c::t::principal()},
@@ -279,6 +473,56 @@ Hash decode_chunk_hash(ByteView reply) {
 
 Principal decode_create_canister(ByteView reply) {
     return single_value(c::decode(reply), "create_canister").at("canister_id").as_principal();
+}
+
+SnapshotMetadata decode_snapshot_metadata(ByteView reply) {
+    const c::Value v = single_value(c::decode(reply), "read_canister_snapshot_metadata");
+    SnapshotMetadata m;
+    const c::Value& source = v.at("source");
+    if (source.is_variant("taken_from_canister"))
+        m.source = "taken_from_canister";
+    else if (source.is_variant("metadata_upload"))
+        m.source = "metadata_upload";
+    else
+        fail(ErrorKind::Protocol, "a snapshot's metadata names an unknown source");
+    m.taken_at_timestamp = v.at("taken_at_timestamp").as_u64();
+    m.wasm_module_size = v.at("wasm_module_size").as_u64();
+    for (const auto& g : v.at("globals").as_vec()) m.globals.push_back(global_from(g));
+    m.wasm_memory_size = v.at("wasm_memory_size").as_u64();
+    m.stable_memory_size = v.at("stable_memory_size").as_u64();
+    for (const auto& h : v.at("wasm_chunk_store").as_vec())
+        m.wasm_chunk_store.push_back(hash_from(h));
+    m.canister_version = v.at("canister_version").as_u64();
+    m.certified_data = v.at("certified_data").as_blob();
+    if (const c::Value* timer = v.opt_field("global_timer")) {
+        GlobalTimer t;
+        if (timer->is_variant("active")) {
+            t.active = true;
+            t.at = timer->variant_value().as_u64();
+        } else if (!timer->is_variant("inactive")) {
+            fail(ErrorKind::Protocol, "a snapshot's global timer is in an unknown state");
+        }
+        m.global_timer = t;
+    }
+    if (const c::Value* hook = v.opt_field("on_low_wasm_memory_hook_status")) {
+        for (const char* name : {"condition_not_satisfied", "ready", "executed"}) {
+            if (hook->is_variant(name)) m.on_low_wasm_memory_hook_status = name;
+        }
+        if (!m.on_low_wasm_memory_hook_status) {
+            fail(ErrorKind::Protocol, "a snapshot's low-memory hook is in an unknown state");
+        }
+    }
+    return m;
+}
+
+Bytes decode_snapshot_data(ByteView reply) {
+    return single_value(c::decode(reply), "read_canister_snapshot_data").at("chunk").as_blob();
+}
+
+Bytes decode_uploaded_snapshot_id(ByteView reply) {
+    return single_value(c::decode(reply), "upload_canister_snapshot_metadata")
+        .at("snapshot_id")
+        .as_blob();
 }
 
 void decode_empty(ByteView reply) {
@@ -346,6 +590,51 @@ void ManagementCanister::delete_canister_snapshot(const Principal& canister,
                                                   const Bytes& snapshot_id) {
     decode_empty(update(canister, "delete_canister_snapshot",
                         delete_canister_snapshot_arg(canister, snapshot_id)));
+}
+
+SnapshotMetadata ManagementCanister::read_canister_snapshot_metadata(const Principal& canister,
+                                                                     const Bytes& snapshot_id) {
+    return decode_snapshot_metadata(
+        update(canister, "read_canister_snapshot_metadata",
+               read_canister_snapshot_metadata_arg(canister, snapshot_id)));
+}
+
+Bytes ManagementCanister::read_canister_snapshot_data(const Principal& canister,
+                                                      const Bytes& snapshot_id, SnapshotBlob blob,
+                                                      std::uint64_t offset, std::uint64_t size) {
+    return decode_snapshot_data(
+        update(canister, "read_canister_snapshot_data",
+               read_canister_snapshot_data_arg(canister, snapshot_id, blob, offset, size)));
+}
+
+Bytes ManagementCanister::read_canister_snapshot_chunk(const Principal& canister,
+                                                       const Bytes& snapshot_id,
+                                                       const Hash& chunk_hash) {
+    return decode_snapshot_data(
+        update(canister, "read_canister_snapshot_data",
+               read_canister_snapshot_chunk_arg(canister, snapshot_id, chunk_hash)));
+}
+
+Bytes ManagementCanister::upload_canister_snapshot_metadata(
+    const Principal& canister, const std::optional<Bytes>& replace_snapshot,
+    const SnapshotMetadata& metadata) {
+    return decode_uploaded_snapshot_id(
+        update(canister, "upload_canister_snapshot_metadata",
+               upload_canister_snapshot_metadata_arg(canister, replace_snapshot, metadata)));
+}
+
+void ManagementCanister::upload_canister_snapshot_data(const Principal& canister,
+                                                       const Bytes& snapshot_id, SnapshotBlob blob,
+                                                       std::uint64_t offset, ByteView chunk) {
+    decode_empty(
+        update(canister, "upload_canister_snapshot_data",
+               upload_canister_snapshot_data_arg(canister, snapshot_id, blob, offset, chunk)));
+}
+
+void ManagementCanister::upload_canister_snapshot_chunk(const Principal& canister,
+                                                        const Bytes& snapshot_id, ByteView chunk) {
+    decode_empty(update(canister, "upload_canister_snapshot_data",
+                        upload_canister_snapshot_chunk_arg(canister, snapshot_id, chunk)));
 }
 
 Principal ManagementCanister::provisional_create_canister_with_cycles(

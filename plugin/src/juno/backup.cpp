@@ -19,16 +19,11 @@ void check_policy(const BackupPolicy& policy) {
     }
 }
 
-// What a full module's backup step must do: which backup to replace, or none (kept, and why).
-struct Choice {
-    std::optional<Snapshot> victim;
-    std::optional<BackupResult::KeptBecause> kept;
-    std::optional<Snapshot> guarded;  // kept because of a protected restore point: which one
-};
+}  // namespace
 
-Choice choose(Context& context, const BackupPolicy& policy, const std::vector<Snapshot>& backups,
-              BackupPurpose purpose) {
-    Choice choice;
+BackupChoice choose_backup_slot(Context& context, const BackupPolicy& policy,
+                                const std::vector<Snapshot>& backups, BackupPurpose purpose) {
+    BackupChoice choice;
     if (backups.size() < policy.keep) return choice;
     if (!policy.overwrite) {
         choice.kept = BackupResult::KeptBecause::NoOverwrite;
@@ -45,7 +40,9 @@ Choice choose(Context& context, const BackupPolicy& policy, const std::vector<Sn
     return choice;
 }
 
-BackupResult kept(const std::vector<Snapshot>& backups, const Choice& choice) {
+namespace {
+
+BackupResult kept(const std::vector<Snapshot>& backups, const BackupChoice& choice) {
     BackupResult result;
     result.outcome = BackupResult::Outcome::Kept;
     result.kept_because = *choice.kept;
@@ -77,7 +74,7 @@ BackupResult take_backup_while_stopped(Context& context, const BackupPolicy& pol
                                        const std::vector<Snapshot>& backups,
                                        BackupPurpose purpose) {
     check_policy(policy);
-    Choice choice = choose(context, policy, backups, purpose);
+    BackupChoice choice = choose_backup_slot(context, policy, backups, purpose);
     if (choice.kept) return kept(backups, choice);
     const auto& victim = choice.victim;
     if (victim) {
@@ -181,7 +178,8 @@ BackupResult backup(Context& context, const BackupPolicy& policy) {
             }
         }
         // Deciding before stopping spares a full module that keeps its backups a needless stop.
-        if (auto choice = choose(context, policy, backups, BackupPurpose::Backup); choice.kept) {
+        if (auto choice = choose_backup_slot(context, policy, backups, BackupPurpose::Backup);
+            choice.kept) {
             result = kept(backups, choice);
             result.final_state.status = found;
             return result;

@@ -37,6 +37,19 @@ struct BackupResult {
 // Why a backup is taken: on its own, or as the restore point of an upgrade about to install.
 enum class BackupPurpose { Backup, UpgradeRestorePoint };
 
+// Where a new backup goes among `backups` (oldest first) under `policy`: below `keep`, nowhere in
+// particular (no victim, not kept); at `keep`, in place of the oldest while overwriting is allowed
+// and it is not a protected restore point (victim); else nowhere (kept, and why; guarded: the
+// protected backup that stopped it). A backup taken on the IC and one uploaded from a folder
+// follow the same rule.
+struct BackupChoice {
+    std::optional<Snapshot> victim;
+    std::optional<BackupResult::KeptBecause> kept;
+    std::optional<Snapshot> guarded;
+};
+BackupChoice choose_backup_slot(Context& context, const BackupPolicy& policy,
+                                const std::vector<Snapshot>& backups, BackupPurpose purpose);
+
 // Decides and takes the backup of a module that is already stopped, among `backups` (its list,
 // oldest first): adds one below `keep`; at `keep`, replaces the oldest while overwriting is
 // allowed, but never a protected restore point (protected_backup); else keeps what is there. A

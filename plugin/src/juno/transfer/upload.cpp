@@ -1,0 +1,262 @@
+#include "juno/transfer/upload.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "ic/error.hpp"
+#include "juno/interrupt.hpp"
+#include "juno/transfer/progress_log.hpp"
+
+namespace juno::transfer {
+
+namespace {
+
+using ic::ErrorKind;
+namespace fs = std::filesystem;
+using ic::management::max_snapshot_slice;
+
+// Reads `size` bytes at `offset` of the file `fd`; throws naming `path` when it is shorter.
+ic::Bytes read_at(int fd, std::uint64_t offset, std::uint64_t size, const fs::path& path) {
+    ic::Bytes out(static_cast<std::size_t>(size));
+    std::size_t done = 0;
+    while (done < out.size()) {
+        ssize_t n =
+            ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            throw ic::Error(ErrorKind::Usage,
+                            "cannot read " + path.string() + " (changed since it was checked?)");
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return out;
+}
+
+class ReadOnlyFile {
+public:
+    explicit ReadOnlyFile(const fs::path& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+        if (fd_ < 0) {
+            throw ic::Error(ErrorKind::Usage,
+                            "cannot open " + path.string() + ": " + std::strerror(errno));
+        }
+    }
+    ReadOnlyFile(ReadOnlyFile&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    ReadOnlyFile& operator=(ReadOnlyFile&&) = delete;
+    ~ReadOnlyFile() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    int fd() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+struct Piece {
+    std::size_t file;  // index into CheckedFolder::files
+    std::uint64_t offset = 0;
+    std::uint64_t size = 0;
+};
+
+// The metadata a resumed upload must still match: metadata.json's size and SHA-256, recorded as
+// the record's first line.
+SliceRecord metadata_line(const fs::path& dir) {
+    FileEntry entry = hash_file(dir, metadata_file);
+    return SliceRecord{metadata_file, 0, entry.size, entry.sha256};
+}
+
+// Issue 10's rule for a backup: its module must be of the target's kind, unless allowed.
+void check_kind(Context& context, const CheckedFolder& folder, const fs::path& dir,
+                const PackageCheckOptions& checks) {
+    if (!package_of_kind(checks.kind) || checks.allowed.count(PackageChange::Kind)) return;
+    const CheckedFile* module = nullptr;
+    for (const auto& f : folder.files) {
+        if (f.blob == SnapshotBlob::WasmModule) module = &f;
+    }
+    if (!module) return;
+    WasmFile wasm = read_wasm(dir / module->name);
+    PackageMetadata next = read_wasm_package(wasm);
+    auto status = context.management.canister_status(context.module.canister);
+    PackageMetadata installed;
+    if (status.module_hash) installed = read_installed_package(context);
+    std::string reasons;
+    for (const Finding& finding :
+         find_package_changes(installed, status.module_hash.has_value(), next, checks.kind)) {
+        if (finding.change == PackageChange::Kind) reasons += "\n  - " + finding.text;
+    }
+    if (reasons.empty()) return;
+    throw ic::Error(ErrorKind::Usage,
+                    "upload refused: the backup in " + dir.string() + " holds a module of " +
+                        "another kind than " + context.module.label() + " (KIND " + checks.kind +
+                        "); the Wasm module meant here is the backup's:" + reasons +
+                        "\nNothing was uploaded. Allow it for this run with "
+                        "--allow-package-change=kind (or JUNO_ALLOW_PACKAGE_CHANGE=kind).");
+}
+
+}  // namespace
+
+UploadResult upload(Context& context, const UploadOptions& options) {
+    const fs::path& dir = options.dir;
+    CheckedFolder folder = check_folder(dir);
+    UploadResult result;
+    result.format = folder.format;
+    result.total_bytes = folder.total_bytes;
+    const std::string target = context.module.canister.to_text();
+    const fs::path record_path = dir / upload_progress_file;
+
+    std::vector<Snapshot> backups = list_backups(context);
+    std::optional<ProgressContents> earlier = read_progress(record_path);
+    std::set<std::pair<std::string, std::uint64_t>> sent;
+    ic::Bytes snapshot_id;
+    std::optional<ProgressWriter> log;
+    if (earlier && earlier->header.operation == "upload" && earlier->header.canister_id == target &&
+        !earlier->slices.empty() && earlier->slices.front() == metadata_line(dir)) {
+        for (const auto& b : backups) {
+            if (b.id == earlier->header.snapshot_id) result.snapshot = b;
+        }
+        if (result.snapshot.id == earlier->header.snapshot_id) {
+            snapshot_id = earlier->header.snapshot_id;
+            for (const auto& s : earlier->slices) sent.insert({s.name, s.offset});
+            log.emplace(ProgressWriter::append_to(record_path));
+            result.resumed = true;
+            context.progress("continuing the upload of " + dir.string() + " into backup " +
+                             backup_id(result.snapshot) + " of " + context.module.label());
+        }
+    }
+    if (!result.resumed) {
+        check_kind(context, folder, dir, options.package_checks);
+        // The record is what lets an interrupted upload continue: without it, a snapshot created
+        // (perhaps replacing a backup) could not be finished. Check that it can be written first.
+        if (::access(dir.c_str(), W_OK) != 0) {
+            throw ic::Error(ErrorKind::Usage,
+                            "upload keeps its progress record (" +
+                                std::string(upload_progress_file) + ") in the folder, and " +
+                                dir.string() +
+                                " is not writable; nothing was uploaded. Copy the folder somewhere "
+                                "writable and upload the copy.");
+        }
+        BackupChoice choice =
+            choose_backup_slot(context, options.policy, backups, BackupPurpose::Backup);
+        if (choice.kept) {
+            std::string why = *choice.kept == BackupResult::KeptBecause::NoOverwrite
+                                  ? "overwriting is off"
+                                  : "the only backup it could replace, " +
+                                        backup_id(*choice.guarded) +
+                                        ", is an upgrade's restore point, which is kept";
+            throw ic::Error(ErrorKind::Usage,
+                            context.module.label() + " already holds " +
+                                std::to_string(backups.size()) + " backup(s) (keep " +
+                                std::to_string(options.policy.keep) + ") and " + why +
+                                "; nothing was uploaded. Delete one with: " +
+                                context.module.command_for("delete") +
+                                " (JUNO_SNAPSHOT=<id>), or keep more (JUNO_BACKUP_KEEP, "
+                                "juno-helper: --keep).");
+        }
+        result.replaced = choice.victim;
+        std::optional<ic::Bytes> replace;
+        if (choice.victim) replace = choice.victim->id;
+        context.progress("uploading " + dir.string() + " (" + format_size(folder.total_bytes) +
+                         ") into a new backup of " + context.module.label() +
+                         (choice.victim ? ", replacing " + backup_id(*choice.victim) : ""));
+        interrupt::checkpoint();
+        snapshot_id = context.management.upload_canister_snapshot_metadata(
+            context.module.canister, replace, folder.metadata);
+        log.emplace(
+            ProgressWriter::create(record_path, ProgressHeader{"upload", target, snapshot_id}));
+        log->add(metadata_line(dir));
+    }
+
+    std::vector<ReadOnlyFile> files;
+    std::vector<Piece> pending;
+    std::uint64_t done = 0;
+    for (std::size_t i = 0; i < folder.files.size(); ++i) {
+        const CheckedFile& f = folder.files[i];
+        files.emplace_back(dir / f.name);
+        // Chunks go whole (at most 1 MiB each); blobs in slices.
+        std::uint64_t step = f.blob ? max_snapshot_slice : std::max<std::uint64_t>(f.size, 1);
+        for (std::uint64_t offset = 0; offset < f.size; offset += step) {
+            std::uint64_t n = std::min(step, f.size - offset);
+            if (sent.count({f.name, f.offset + offset})) {
+                done += n;
+            } else {
+                pending.push_back(Piece{i, offset, n});
+            }
+        }
+    }
+    const std::uint64_t kept = done;
+    std::atomic<std::size_t> next{0};
+    std::mutex mutex;  // guards the log, done, failure and on_bytes
+    std::exception_ptr failure;
+    if (options.on_bytes) options.on_bytes(done, folder.total_bytes);
+    auto worker = [&](ic::Agent agent) {
+        ic::management::ManagementCanister management(agent);
+        while (true) {
+            std::size_t slot = next.fetch_add(1);
+            if (slot >= pending.size()) return;
+            {
+                std::lock_guard lock(mutex);
+                if (failure) return;
+            }
+            const Piece& piece = pending[slot];
+            const CheckedFile& f = folder.files[piece.file];
+            try {
+                interrupt::checkpoint();  // a signal ends the upload between slices
+                ic::Bytes data = read_at(files[piece.file].fd(), f.offset + piece.offset,
+                                         piece.size, dir / f.name);
+                if (f.blob) {
+                    management.upload_canister_snapshot_data(context.module.canister, snapshot_id,
+                                                             *f.blob, piece.offset, data);
+                } else {
+                    management.upload_canister_snapshot_chunk(context.module.canister, snapshot_id,
+                                                              data);
+                }
+                std::lock_guard lock(mutex);
+                log->add(
+                    SliceRecord{f.name, f.offset + piece.offset, piece.size, ic::sha256(data)});
+                done += piece.size;
+                if (options.on_bytes) options.on_bytes(done, folder.total_bytes);
+            } catch (...) {
+                std::lock_guard lock(mutex);
+                if (!failure) failure = std::current_exception();
+                return;
+            }
+        }
+    };
+    unsigned threads = static_cast<unsigned>(
+        std::min<std::size_t>(std::max(1u, options.parallelism), pending.size()));
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker, context.agent.fork());
+    for (auto& thread : pool) thread.join();
+    if (failure) {
+        try {
+            std::rethrow_exception(failure);
+        } catch (const ic::Error& error) {
+            ic::rethrow_with_message(
+                error, std::string(error.what()) + "\nBackup 0x" + ic::to_hex(snapshot_id) +
+                           " of " + context.module.label() +
+                           " is not complete yet (the upload stopped part-way); the module itself "
+                           "was not changed.");
+        }
+    }
+    result.sent_bytes = done - kept;
+    log.reset();
+    std::error_code ec;
+    fs::remove(record_path, ec);
+    for (const auto& b : list_backups(context)) {
+        if (b.id == snapshot_id) result.snapshot = b;
+    }
+    if (result.snapshot.id != snapshot_id) {
+        result.snapshot =
+            Snapshot{snapshot_id, folder.metadata.taken_at_timestamp, folder.total_bytes};
+    }
+    return result;
+}
+
+}  // namespace juno::transfer
