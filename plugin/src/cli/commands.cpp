@@ -11,6 +11,7 @@
 #include "ic/error.hpp"
 #include "ic/management.hpp"
 #include "juno/backup.hpp"
+#include "juno/console.hpp"
 #include "juno/interrupt.hpp"
 #include "juno/lifecycle.hpp"
 #include "juno/module_lock.hpp"
@@ -347,7 +348,7 @@ juno::transfer::UploadResult upload_folder(const ParsedFlags& flags, const Conne
     juno::transfer::UploadOptions options;
     options.dir = dir;
     options.policy = backup_policy(flags, connection);
-    options.on_bytes = juno::transfer::plain_byte_lines(progress, "uploaded");
+    options.on_bytes = juno::transfer::meter_progress(juno::console(), "uploading backup");
     if (connection.config) options.package_checks.kind = connection.config->kind;
     if (const char* env = std::getenv("JUNO_ALLOW_PACKAGE_CHANGE"); env && *env) {
         options.package_checks.allowed =
@@ -607,7 +608,7 @@ int run_download(const ParsedFlags& flags) {
                 if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env)
                     options.snapshot = env;
             }
-            options.on_bytes = juno::transfer::plain_byte_lines(progress, "downloaded");
+            options.on_bytes = juno::transfer::meter_progress(juno::console(), "downloading backup");
             juno::transfer::DownloadResult result;
             try {
                 result = juno::transfer::download(context, options);

@@ -1,19 +1,35 @@
 #include "juno/transfer/byte_progress.hpp"
 
 #include <memory>
+#include <optional>
+
+#include "juno/module.hpp"
 
 namespace juno::transfer {
 
-ByteProgress plain_byte_lines(Progress progress, std::string verb) {
-    auto last_tenth = std::make_shared<int>(-1);
-    return [progress = std::move(progress), verb = std::move(verb), last_tenth](
-               std::uint64_t done, std::uint64_t total) {
-        if (total == 0) return;
-        int tenth = static_cast<int>(done * 10 / total);
-        if (tenth == *last_tenth) return;
-        *last_tenth = tenth;
-        progress(verb + " " + format_size(done) + " of " + format_size(total) + " (" +
-                 std::to_string(tenth * 10) + "%)");
+namespace {
+
+// What one transfer's callback keeps: its meter once started, and the running total it has
+// told the meter (the meter takes increments).
+struct MeterState {
+    std::optional<Meter> meter;
+    std::uint64_t told = 0;
+};
+
+}  // namespace
+
+ByteProgress meter_progress(Console& console, std::string label) {
+    auto state = std::make_shared<MeterState>();
+    return [&console, label = std::move(label), state](std::uint64_t done, std::uint64_t total) {
+        if (state->meter == std::nullopt) {
+            if (total == 0) return;  // nothing to transfer
+            state->meter.emplace(console.start(label + " " + format_size(total), total));
+        }
+        if (done > state->told) {
+            state->meter->add(done - state->told);
+            state->told = done;
+        }
+        if (done >= total) state->meter->finish();
     };
 }
 
