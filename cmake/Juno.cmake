@@ -143,7 +143,8 @@ endfunction()
 # given every module's config, which runs the command for all of them side by side (in Ninja's
 # console pool one target per module would run one after another, and under Make only with -j)
 # and labels each module's lines. The configs are the target's JUNO_MODULE_CONFIGS, which each
-# juno_add_module appends to (GENEX_EVAL: under multi-config generators they hold $<CONFIG>). A target of that name the project made itself is never taken over.
+# juno_add_module appends to (GENEX_EVAL: under multi-config generators they hold $<CONFIG>).
+# A target of that name the project made itself is never taken over.
 function(_juno_add_aggregate name command comment)
   if(TARGET ${name})
     get_property(ours TARGET ${name} PROPERTY _JUNO_AGGREGATE)
@@ -250,7 +251,10 @@ function(_juno_add_help name kind canister_id network)
     "backup_list|lists the module's backups"
     "backup_delete|deletes the backup JUNO_SNAPSHOT=<id>, or every one with JUNO_SNAPSHOT=all"
     "start|starts the module (after a failure left it stopped)"
-    "status|prints the run status, module hash, version and controllers")
+    "status|prints the run status, module hash, version and controllers"
+    "backup_download|downloads the newest backup (or JUNO_SNAPSHOT=<id>) into JUNO_BACKUP_DIR"
+    "backup_upload|uploads the folder JUNO_BACKUP_FROM=<folder> into the module's backups"
+    "restore_from|uploads JUNO_BACKUP_FROM=<folder>, then restores it as juno_restore does")
   set(block "Module ${name}: ${kind} ${canister_id}, network ${network}\n")
   foreach(entry IN LISTS actions)
     string(REPLACE "|" ";" entry "${entry}")

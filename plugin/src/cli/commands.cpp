@@ -608,7 +608,8 @@ int run_download(const ParsedFlags& flags) {
                 if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env)
                     options.snapshot = env;
             }
-            options.on_bytes = juno::transfer::meter_progress(juno::console(), "downloading backup");
+            options.on_bytes =
+                juno::transfer::meter_progress(juno::console(), "downloading backup");
             juno::transfer::DownloadResult result;
             try {
                 result = juno::transfer::download(context, options);
