@@ -77,6 +77,47 @@ export function subtree(entries) {
 }
 const isLeaf = (node) => node instanceof Uint8Array;
 
+// A sub-tree of many labels that are hashes (request ids), laid out bucket by bucket: `buckets`
+// are sorted arrays of entries, in label order, each holding the labels of one first byte. Its forks
+// halve the buckets present first, then each bucket's labels, so a label added or removed changes
+// one bucket's hash and the forks above the buckets; a caller that keeps a bucket's array while it
+// is unchanged (ingress.mjs) has its hash computed once, however long the history grows. The
+// interface spec leaves the forks' shape to the replica; a witness shows the one it hashed.
+export function bucketedSubtree(buckets) {
+  const entries = buckets.flat();
+  const starts = [];
+  let at = 0;
+  for (const bucket of buckets) {
+    starts.push(at);
+    at += bucket.length;
+  }
+  entries.buckets = { starts, arrays: buckets };
+  return entries;
+}
+
+// The bucket holding entry `i` of a bucketed sub-tree.
+function bucketAt(layout, i) {
+  let lo = 0;
+  let hi = layout.starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (layout.starts[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+// Where the range [lo, hi) of a sub-tree forks (hi - lo >= 2).
+function split(entries, lo, hi) {
+  const layout = entries.buckets;
+  if (layout) {
+    const first = bucketAt(layout, lo);
+    const last = bucketAt(layout, hi - 1);
+    if (first !== last) return layout.starts[first + Math.ceil((last - first + 1) / 2)];
+  }
+  return lo + Math.ceil((hi - lo) / 2);
+}
+
 // Hashes of sub-trees and of their ranges of labels, by the sub-tree's identity: a node is never
 // changed once built, and the state tree reuses the nodes of what did not change (ingress.mjs), so
 // a round hashes only what is new, and its witnesses (which show the hashes of ranges they prune)
@@ -89,9 +130,16 @@ function nodeHash(node) {
 }
 const labeledHash = (label, node) => sha256(concat(LABELED, label, nodeHash(node)));
 
-// Labels of one level are laid out as a balanced binary tree of forks.
+// Labels of one level are laid out as a balanced binary tree of forks (see split).
 function rangeHash(entries, lo, hi) {
   if (hi - lo === 0) return EMPTY_HASH;
+  const layout = entries.buckets;
+  if (layout) {
+    // Inside one bucket: hashed (and kept) by the bucket's own array.
+    const b = bucketAt(layout, lo);
+    const start = layout.starts[b];
+    if (hi <= start + layout.arrays[b].length) return rangeHash(layout.arrays[b], lo - start, hi - start);
+  }
   let ranges = cache.get(entries);
   if (!ranges) cache.set(entries, (ranges = new Map()));
   const key = lo * (entries.length + 1) + hi;
@@ -102,7 +150,7 @@ function rangeHash(entries, lo, hi) {
     hash = labeledHashes.get(entries[lo]);
     if (!hash) labeledHashes.set(entries[lo], (hash = labeledHash(...entries[lo])));
   } else {
-    const mid = lo + Math.ceil((hi - lo) / 2);
+    const mid = split(entries, lo, hi);
     hash = sha256(concat(FORK, rangeHash(entries, lo, mid), rangeHash(entries, mid, hi)));
   }
   ranges.set(key, hash);
@@ -139,7 +187,7 @@ function rangeWitness(entries, lo, hi, keep) {
     const sub = keep.get(lo);
     return [2, label, sub === null ? [4, nodeHash(child)] : witness(child, sub)];
   }
-  const mid = lo + Math.ceil((hi - lo) / 2);
+  const mid = split(entries, lo, hi);
   return [1, rangeWitness(entries, lo, mid, keep), rangeWitness(entries, mid, hi, keep)];
 }
 

@@ -2,7 +2,7 @@
 // read_state and queries. HTTP concerns stay in http.mjs.
 import { Cbor, hashOfMap } from '@icp-sdk/core/agent';
 import { ed25519 } from '@noble/curves/ed25519';
-import { BlsKey, certifyMany, subtree, leaf } from './certification.mjs';
+import { BlsKey, certifyMany, subtree, bucketedSubtree, leaf } from './certification.mjs';
 import { SubnetDelegation, RANGES_FORM } from './delegation.mjs';
 import { CanisterRanges } from './ranges.mjs';
 import { parseEnvelope, checkExpiry, authenticate } from './envelope.mjs';
@@ -35,7 +35,6 @@ export class Replica {
     this.onChange = onChange;
     this.log = [];
     this.pendingCertificates = [];
-    this.requestsVersion = 0; // counts changes to the ingress history (requestStatusNode)
     this.configureTopology(topology ?? {});
   }
 
@@ -143,7 +142,7 @@ export class Replica {
       entry.outcome = err.errorCode;
     }
     this.subnet.requests.set(idHex, record);
-    this.requestsVersion += 1;
+    this.noteRequest(idHex);
     this.onChange();
     if (!sync || this.faults?.take('accept_async')) return { kind: 'accepted', requestId };
     return { kind: 'replied', requestId, certificate: this.requestCertificate(requestId, { form, ecid }) };
@@ -288,16 +287,32 @@ export class Replica {
     ]);
   }
 
-  // The request_status sub-tree: the same array from round to round while the ingress history
-  // holds the same requests, so that its hash (and its ranges' hashes) are computed once.
+  // The request_status sub-tree, laid out by the first byte of the request ids (bucketedSubtree):
+  // a bucket's array is rebuilt only when one of its requests came or went (noteRequest), so its
+  // hashes are computed once, and a round hashes one bucket and the forks above the buckets.
   requestStatusNode() {
     const { requests } = this.subnet;
-    const cached = this.requestStatusCache;
-    if (cached?.requests === requests && cached.size === requests.size && cached.version === this.requestsVersion) return cached.node;
-    // Request ids are 32 bytes, so their hex order is the order of their labels.
-    const node = [...requests.keys()].sort().map((id) => requestEntry(id, requests.get(id)));
-    this.requestStatusCache = { requests, size: requests.size, version: this.requestsVersion, node };
-    return node;
+    let cache = this.requestStatusCache;
+    if (cache?.requests !== requests) {
+      // A new history (start-up, a state loaded): every bucket is built.
+      cache = this.requestStatusCache = { requests, buckets: new Map(), dirty: new Set(), node: null };
+      for (const id of requests.keys()) cache.dirty.add(id.slice(0, 2));
+    }
+    if (cache.node && cache.dirty.size === 0) return cache.node;
+    for (const prefix of cache.dirty) {
+      // Request ids are 32 bytes, so their hex order is the order of their labels.
+      const ids = [...requests.keys()].filter((id) => id.startsWith(prefix)).sort();
+      if (ids.length) cache.buckets.set(prefix, ids.map((id) => requestEntry(id, requests.get(id))));
+      else cache.buckets.delete(prefix);
+    }
+    cache.dirty.clear();
+    cache.node = bucketedSubtree([...cache.buckets.keys()].sort().map((prefix) => cache.buckets.get(prefix)));
+    return cache.node;
+  }
+
+  // A request came into the ingress history or left it.
+  noteRequest(idHex) {
+    this.requestStatusCache?.dirty.add(idHex.slice(0, 2));
   }
 
   // The request log (GET /_/admin/log); callers fill in `outcome` later.
@@ -309,7 +324,7 @@ export class Replica {
   pruneHistory() {
     const now = nowNanos();
     for (const [id, r] of this.subnet.requests) {
-      if (r.expiry + HISTORY_GRACE_NS < now && this.subnet.requests.delete(id)) this.requestsVersion += 1;
+      if (r.expiry + HISTORY_GRACE_NS < now && this.subnet.requests.delete(id)) this.noteRequest(id);
     }
   }
 }
