@@ -25,6 +25,7 @@
 #include "ic/error.hpp"
 #include "ic/principal.hpp"
 #include "juno/console.hpp"
+#include "juno/file_descriptor.hpp"
 #include "juno/interrupt.hpp"
 #include "juno/module.hpp"
 
@@ -38,35 +39,7 @@ using ic::ErrorKind;
 using ic::fail;
 using Clock = std::chrono::steady_clock;
 
-// A file descriptor this process owns.
-class Fd {
-public:
-    Fd() = default;
-    explicit Fd(int fd) : fd_(fd) {}
-    Fd(Fd&& other) noexcept : fd_(other.release()) {}
-    Fd& operator=(Fd&& other) noexcept {
-        if (this != &other) reset(other.release());
-        return *this;
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() { reset(); }
-
-    int get() const { return fd_; }
-    explicit operator bool() const { return fd_ >= 0; }
-    int release() {
-        int fd = fd_;
-        fd_ = -1;
-        return fd;
-    }
-    void reset(int fd = -1) {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = fd;
-    }
-
-private:
-    int fd_ = -1;
-};
+using Fd = juno::FileDescriptor;
 
 // Both ends close on exec: a module's run must not hold another's pipes open.
 std::array<Fd, 2> make_pipe() {

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "ic/error.hpp"
+#include "juno/file_descriptor.hpp"
 
 namespace juno {
 
@@ -16,21 +17,6 @@ namespace {
 [[noreturn]] void cannot_write(const std::filesystem::path& path, const std::string& why) {
     throw ic::Error(ic::ErrorKind::Usage, "cannot write " + path.string() + ": " + why);
 }
-
-// Closes a file descriptor when it goes out of scope.
-class Descriptor {
-public:
-    explicit Descriptor(int fd) : fd_(fd) {}
-    Descriptor(const Descriptor&) = delete;
-    Descriptor& operator=(const Descriptor&) = delete;
-    ~Descriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 }  // namespace
 
@@ -70,7 +56,7 @@ void write_file_durably(const std::filesystem::path& path, const std::string& te
     auto temp = path;
     temp += ".tmp";
     {
-        Descriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+        FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
         if (fd.get() < 0) cannot_write(path, std::strerror(errno));
         const char* data = text.data();
         std::size_t left = text.size();
@@ -84,7 +70,7 @@ void write_file_durably(const std::filesystem::path& path, const std::string& te
         if (::fsync(fd.get()) != 0) cannot_write(path, std::strerror(errno));
     }
     if (::rename(temp.c_str(), path.c_str()) != 0) cannot_write(path, std::strerror(errno));
-    Descriptor folder(::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    FileDescriptor folder(::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (folder.get() >= 0) ::fsync(folder.get());
 }
 

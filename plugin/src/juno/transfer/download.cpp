@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "ic/error.hpp"
+#include "juno/file_descriptor.hpp"
 #include "juno/interrupt.hpp"
 #include "juno/transfer/progress_log.hpp"
 
@@ -22,26 +23,6 @@ namespace {
 
 using ic::ErrorKind;
 namespace fs = std::filesystem;
-
-// An open file descriptor, closed when it goes.
-class File {
-public:
-    File(const fs::path& path, int flags) : fd_(::open(path.c_str(), flags | O_CLOEXEC, 0644)) {
-        if (fd_ < 0) {
-            throw ic::Error(ErrorKind::Usage,
-                            "cannot open " + path.string() + ": " + std::strerror(errno));
-        }
-    }
-    File(File&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-    File& operator=(File&&) = delete;
-    ~File() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int fd() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 void write_at(int fd, const ic::Bytes& data, std::uint64_t offset, const fs::path& path) {
     std::size_t done = 0;
@@ -179,7 +160,7 @@ DownloadResult download(Context& context, const DownloadOptions& options) {
 
     // Open (and size) each blob file; list what is still to fetch, trusting nothing on disk
     // that does not hash as the record says.
-    std::map<SnapshotBlob, File> files;
+    std::map<SnapshotBlob, FileDescriptor> files;
     std::vector<Piece> pending;
     std::uint64_t total = 0;
     std::uint64_t kept = 0;
@@ -188,8 +169,8 @@ DownloadResult download(Context& context, const DownloadOptions& options) {
         if (size == 0) continue;
         total += size;
         fs::path path = dir / blob_file(blob);
-        File file(path, O_RDWR | O_CREAT);
-        if (::ftruncate(file.fd(), static_cast<off_t>(size)) != 0) {
+        FileDescriptor file = open_file(path, O_RDWR | O_CREAT);
+        if (::ftruncate(file.get(), static_cast<off_t>(size)) != 0) {
             throw ic::Error(ErrorKind::Usage,
                             "cannot size " + path.string() + ": " + std::strerror(errno));
         }
@@ -199,7 +180,7 @@ DownloadResult download(Context& context, const DownloadOptions& options) {
             auto it = claimed.find({blob_file(blob), offset});
             if (it != claimed.end() && it->second.size == n) {
                 interrupt::checkpoint();
-                auto h = hash_region(file.fd(), offset, n);
+                auto h = hash_region(file.get(), offset, n);
                 if (h && *h == it->second.sha256) {
                     kept += n;
                     continue;
@@ -258,7 +239,7 @@ DownloadResult download(Context& context, const DownloadOptions& options) {
                                             " bytes for a slice of " + piece.name + " of " +
                                             std::to_string(piece.size));
                     }
-                    write_at(files.at(*piece.blob).fd(), data, piece.offset, dir / piece.name);
+                    write_at(files.at(*piece.blob).get(), data, piece.offset, dir / piece.name);
                     SliceRecord record{piece.name, piece.offset, piece.size, ic::sha256(data)};
                     std::lock_guard lock(mutex);
                     log->add(record);
@@ -299,7 +280,7 @@ DownloadResult download(Context& context, const DownloadOptions& options) {
     // Complete: flush the data, then hash every file into the manifest; the manifest is the mark
     // of a complete download, so it is written last.
     for (auto& [blob, file] : files) {
-        if (::fsync(file.fd()) != 0) {
+        if (::fsync(file.get()) != 0) {
             throw ic::Error(ErrorKind::Usage, "cannot flush " + (dir / blob_file(blob)).string() +
                                                   ": " + std::strerror(errno));
         }

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "ic/error.hpp"
+#include "juno/file_descriptor.hpp"
 #include "juno/interrupt.hpp"
 #include "juno/transfer/progress_log.hpp"
 
@@ -39,25 +40,6 @@ ic::Bytes read_at(int fd, std::uint64_t offset, std::uint64_t size, const fs::pa
     }
     return out;
 }
-
-class ReadOnlyFile {
-public:
-    explicit ReadOnlyFile(const fs::path& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
-        if (fd_ < 0) {
-            throw ic::Error(ErrorKind::Usage,
-                            "cannot open " + path.string() + ": " + std::strerror(errno));
-        }
-    }
-    ReadOnlyFile(ReadOnlyFile&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-    ReadOnlyFile& operator=(ReadOnlyFile&&) = delete;
-    ~ReadOnlyFile() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int fd() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 struct Piece {
     std::size_t file;  // index into CheckedFolder::files
@@ -173,12 +155,12 @@ UploadResult upload(Context& context, const UploadOptions& options) {
         log->add(metadata_line(dir));
     }
 
-    std::vector<ReadOnlyFile> files;
+    std::vector<FileDescriptor> files;
     std::vector<Piece> pending;
     std::uint64_t done = 0;
     for (std::size_t i = 0; i < folder.files.size(); ++i) {
         const CheckedFile& f = folder.files[i];
-        files.emplace_back(dir / f.name);
+        files.push_back(open_file(dir / f.name, O_RDONLY));
         // Chunks go whole (at most 1 MiB each); blobs in slices.
         std::uint64_t step = f.blob ? max_snapshot_slice : std::max<std::uint64_t>(f.size, 1);
         for (std::uint64_t offset = 0; offset < f.size; offset += step) {
@@ -208,7 +190,7 @@ UploadResult upload(Context& context, const UploadOptions& options) {
             const CheckedFile& f = folder.files[piece.file];
             try {
                 interrupt::checkpoint();  // a signal ends the upload between slices
-                ic::Bytes data = read_at(files[piece.file].fd(), f.offset + piece.offset,
+                ic::Bytes data = read_at(files[piece.file].get(), f.offset + piece.offset,
                                          piece.size, dir / f.name);
                 if (f.blob) {
                     management.upload_canister_snapshot_data(context.module.canister, snapshot_id,
