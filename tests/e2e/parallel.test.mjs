@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { fixture, run, HELPER, admin, sha256hex, wasmModule } from './harness.mjs';
+import { fixture, run, startHelper, HELPER, admin, sha256hex, wasmModule } from './harness.mjs';
 
 const SOURCE_DIR = join(import.meta.dirname, '..', '..');
 const v1 = wasmModule({ version: [1] });
@@ -47,6 +46,16 @@ endforeach()
     `-DJUNO_NETWORK=${fx.url}`, `-DJUNO_IDENTITY=${fx.pem}`, `-DE2E_CANISTERS=${canisters.join(';')}`]);
   assert.equal(r.code, 0, r.output);
   return { build, target: (name, env) => run('cmake', ['--build', build, '--target', name], { env }) };
+}
+
+// The --config flags naming every module of `p`, as the aggregate targets pass them.
+const configsOf = (p, canisters) => canisters.flatMap((_, i) => ['--config', join(p.build, 'juno', `m${i}.json`)]);
+
+// Waits until `count` calls are held by a `pause` fault, i.e. that many runs are in their stop window.
+async function untilPaused(fx, count) {
+  for (let i = 0; i < 500 && (await admin(fx.url, 'GET', 'faults')).paused.length < count; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 for (const generator of ['Ninja', 'Unix Makefiles']) {
@@ -119,17 +128,13 @@ test('SIGINT to the aggregate run: each module finishes its step and runs again;
   const fx = await fixture(t);
   const canisters = await modules(fx, 4);
   const p = await manyModuleProject(fx, canisters, { generator: 'Ninja', wasm: fx.writeWasm('v2.wasm', v2) });
-  const configs = canisters.map((_, i) => ['--config', join(p.build, 'juno', `m${i}.json`)]).flat();
+  const configs = configsOf(p, canisters);
   // Two at a time; each held inside its stop window for 3 s.
   await fx.faults({ method: [{ method: 'take_canister_snapshot', when: 'after', action: 'pause', ms: 3000, count: -1 }] });
-  const child = spawn(HELPER, ['backup', ...configs, '--jobs', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
-  for (let i = 0; i < 500 && (await admin(fx.url, 'GET', 'faults')).paused.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+  const { child, exited } = startHelper(['backup', ...configs, '--jobs', '2']);
+  await untilPaused(fx, 2);
   child.kill('SIGINT');
-  const code = await exited;
+  const { code, output } = await exited;
   assert.equal(code, 130, output);
   for (const canister of canisters) assert.equal((await state(fx, canister)).status, 'running', output);
   assert.match(output, /not started, so nothing was done to them: m2 m3/);
@@ -148,19 +153,15 @@ test('SIGTERM sent to every process of the tree counts once: every module runs a
   const fx = await fixture(t);
   const canisters = await modules(fx, 3);
   const p = await manyModuleProject(fx, canisters, { generator: 'Ninja', wasm: fx.writeWasm('v2.wasm', v2) });
-  const configs = canisters.map((_, i) => ['--config', join(p.build, 'juno', `m${i}.json`)]).flat();
+  const configs = configsOf(p, canisters);
   await fx.faults({ method: [{ method: 'take_canister_snapshot', when: 'after', action: 'pause', ms: 3000, count: -1 }] });
-  const child = spawn(HELPER, ['backup', ...configs], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
-  for (let i = 0; i < 500 && (await admin(fx.url, 'GET', 'faults')).paused.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+  const { child, exited } = startHelper(['backup', ...configs]);
+  await untilPaused(fx, 3);
   const runs = (await run('pgrep', ['-P', String(child.pid)])).stdout.trim().split('\n').map(Number);
   assert.equal(runs.length, 3, 'one process per module');
   child.kill('SIGTERM');
   for (const pid of runs) process.kill(pid, 'SIGTERM');
-  const code = await exited;
+  const { code, output } = await exited;
   assert.equal(code, 143, output);
   assert.doesNotMatch(output, /exiting at once/);
   for (const canister of canisters) {
@@ -174,18 +175,15 @@ test('a second SIGINT makes every module\'s run exit at once; the next command s
   const fx = await fixture(t);
   const canisters = await modules(fx, 2);
   const p = await manyModuleProject(fx, canisters, { generator: 'Ninja', wasm: fx.writeWasm('v2.wasm', v2) });
-  const configs = canisters.map((_, i) => ['--config', join(p.build, 'juno', `m${i}.json`)]).flat();
+  const configs = configsOf(p, canisters);
   await fx.faults({ method: [{ method: 'take_canister_snapshot', when: 'after', action: 'pause', ms: 4000, count: -1 }] });
-  const child = spawn(HELPER, ['backup', ...configs], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
-  for (let i = 0; i < 500 && (await admin(fx.url, 'GET', 'faults')).paused.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+  const { child, exited } = startHelper(['backup', ...configs]);
+  await untilPaused(fx, 2);
   child.kill('SIGINT');
   await new Promise((r) => setTimeout(r, 200));
   child.kill('SIGINT');
-  assert.equal(await exited, 130, output);
+  const { code, output } = await exited;
+  assert.equal(code, 130, output);
   assert.match(output, /m0 \| SIGINT again: exiting at once/);
   assert.match(output, /m1 \| SIGINT again: exiting at once/);
   // Left stopped inside their stop window; each module's own next command puts it back.
