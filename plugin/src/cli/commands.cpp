@@ -90,6 +90,22 @@ std::string snapshot_text(const juno::Snapshot& s) {
            juno::format_size(s.total_size);
 }
 
+// Juno's package checks for an upgrade or an upload: the module's kind from its config, and the
+// changes let through by JUNO_ALLOW_PACKAGE_CHANGE (a per-run opt-in, so that `make` users can
+// pass it without the cache) and --allow-package-change.
+juno::PackageCheckOptions package_checks(const ParsedFlags& flags, const Connection& connection) {
+    juno::PackageCheckOptions checks;
+    if (connection.config) checks.kind = connection.config->kind;
+    if (const char* env = std::getenv("JUNO_ALLOW_PACKAGE_CHANGE"); env && *env) {
+        checks.allowed = juno::parse_package_changes(env, "JUNO_ALLOW_PACKAGE_CHANGE");
+    }
+    if (auto allow = flags.get("allow-package-change")) {
+        auto more = juno::parse_package_changes(*allow, "--allow-package-change");
+        checks.allowed.insert(more.begin(), more.end());
+    }
+    return checks;
+}
+
 juno::BackupPolicy backup_policy(const ParsedFlags& flags, const Connection& connection) {
     juno::BackupPolicy policy;
     if (connection.config) {
@@ -349,15 +365,7 @@ juno::transfer::UploadResult upload_folder(const ParsedFlags& flags, const Conne
     options.dir = dir;
     options.policy = backup_policy(flags, connection);
     options.on_bytes = juno::transfer::meter_progress(juno::console(), "uploading backup");
-    if (connection.config) options.package_checks.kind = connection.config->kind;
-    if (const char* env = std::getenv("JUNO_ALLOW_PACKAGE_CHANGE"); env && *env) {
-        options.package_checks.allowed =
-            juno::parse_package_changes(env, "JUNO_ALLOW_PACKAGE_CHANGE");
-    }
-    if (auto allow = flags.get("allow-package-change")) {
-        auto more = juno::parse_package_changes(*allow, "--allow-package-change");
-        options.package_checks.allowed.insert(more.begin(), more.end());
-    }
+    options.package_checks = package_checks(flags, connection);
     try {
         return juno::transfer::upload(context, options);
     } catch (const ic::Error& error) {
@@ -526,16 +534,7 @@ int run_upgrade(const ParsedFlags& flags) {
             options.force = choice(flags, "force", "JUNO_FORCE_UPGRADE");
             options.skip_pre_upgrade = choice(flags, "skip-pre-upgrade", "JUNO_SKIP_PRE_UPGRADE");
             options.fresh_install = choice(flags, "fresh-install", "JUNO_FRESH_INSTALL");
-            if (connection.config) options.package_checks.kind = connection.config->kind;
-            // A per-run opt-in, so that `make juno_upgrade` users can pass it without the cache.
-            if (const char* env = std::getenv("JUNO_ALLOW_PACKAGE_CHANGE"); env && *env) {
-                options.package_checks.allowed =
-                    juno::parse_package_changes(env, "JUNO_ALLOW_PACKAGE_CHANGE");
-            }
-            if (auto allow = flags.get("allow-package-change")) {
-                auto more = juno::parse_package_changes(*allow, "--allow-package-change");
-                options.package_checks.allowed.insert(more.begin(), more.end());
-            }
+            options.package_checks = package_checks(flags, connection);
             juno::UpgradeResult result = juno::upgrade(context, options);
 
             const char* outcome =
