@@ -62,7 +62,7 @@ elseif(NEEDS STREQUAL "type-stripping")
     message(STATUS "JUNO_TEST_SKIPPED: ${CASE} needs Node.js 22.6 or newer (TypeScript type "
                    "stripping); none found (NODE='${NODE}', JUNO_TEST_TS_NODE, "
                    "/usr/local/lib/juno-node). Set JUNO_TEST_TS_NODE=<node> to run it "
-                   "(tests/setup-debian.sh installs Node.js 24 where no Node.js 20.6+ is found).")
+                   "(tests/setup-debian.sh installs Node.js 24 where no Node.js 24+ is found).")
     return()
   endif()
   list(APPEND options -DJUNO_TEST_TS_NODE=${ts_node})
