@@ -111,8 +111,9 @@ fi
 # ---- the test tools' npm packages ---------------------------------------------------------------
 # `npm ci` again only when the lockfile or the Node.js version changed since the last install.
 # tests/cmake holds Juno's config loader, which the CMake tests read juno.config.ts with;
-# tests/bench Juno's upgrade and snapshot code, which the benchmarks measure.
-for dir in tests/crosscheck tests/replica tests/cmake tests/bench; do
+# tests/bench Juno's upgrade and snapshot code, which the benchmarks measure; tests/motoko DFINITY's
+# Motoko compiler, which builds the Motoko canisters of the tests and examples/motoko.
+for dir in tests/crosscheck tests/replica tests/cmake tests/bench tests/motoko; do
   want="$(sha256sum "$dir/package-lock.json" | cut -d ' ' -f 1) node $(node --version)"
   stamp="$dir/node_modules/.juno-setup"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then

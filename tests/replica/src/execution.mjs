@@ -52,7 +52,7 @@ export function compile(canisterId, moduleBytes) {
 // ---- instances and state -----------------------------------------------------
 
 function instantiate(canister, code) {
-  const slot = { ctx: null, memory: null };
+  const slot = { ctx: null, memory: null, memory64: code.info.memory64 };
   let instance;
   try {
     instance = new WebAssembly.Instance(code.module, { ic0: systemApi(slot) });
@@ -73,7 +73,8 @@ function loadHeap(canister, entry, heap) {
   const current = memory.buffer.byteLength / WASM_PAGE;
   if (pages > current) {
     try {
-      memory.grow(pages - current);
+      // A 64-bit memory takes its page delta as an i64 (a BigInt).
+      memory.grow(entry.slot.memory64 ? BigInt(pages - current) : pages - current);
     } catch {
       throw reject(E.CanisterTrapped, `Error from Canister ${principalText(canister.id)}: Canister trapped: heap out of bounds`);
     }
@@ -214,6 +215,10 @@ export function installCode(canister, { kind, module, arg, caller, subnetId, kee
   const code = compile(canister.id, module);
   const upgrading = kind === 'upgrade';
   const shared = newSharedState(canister, { stable: upgrading ? canister.stable : new Uint8Array(0) });
+  // The Wasm memory a kept-memory upgrade hands to the new module: as the
+  // old module's pre_upgrade left it (enhanced orthogonal persistence
+  // writes its upgrade marks there), not as it was before.
+  let keptHeap = canister.heap;
 
   if (upgrading && skipPreUpgrade) {
     live.delete(canister); // the stored heap is what the new module starts from
@@ -222,6 +227,7 @@ export function installCode(canister, { kind, module, arg, caller, subnetId, kee
     const ctx = new MessageContext({ mode: 'pre_upgrade', canister, caller, subnetId, shared });
     try {
       invoke(canister, old, ctx, 'canister_pre_upgrade');
+      if (old.slot.memory) keptHeap = new Uint8Array(old.slot.memory.buffer).slice();
     } finally {
       // Either way the old instance's memory has moved on from the stored heap.
       live.delete(canister);
@@ -229,7 +235,7 @@ export function installCode(canister, { kind, module, arg, caller, subnetId, kee
   }
 
   const entry = instantiate(canister, code);
-  if (keepHeap) loadHeap(canister, entry, canister.heap);
+  if (keepHeap) loadHeap(canister, entry, keptHeap);
   if (code.exports.has(START_EXPORT)) invoke(canister, entry, new MessageContext({ mode: 'start', canister, subnetId, shared }), START_EXPORT);
   const hook = upgrading ? 'canister_post_upgrade' : 'canister_init';
   if (code.exports.has(hook)) {
@@ -243,7 +249,7 @@ export function installCode(canister, { kind, module, arg, caller, subnetId, kee
     canister.certifiedData = new Uint8Array(0);
     canister.stable = new Uint8Array(0);
   }
-  if (!entry.slot.memory) canister.heap = keepHeap ? canister.heap : new Uint8Array(0);
+  if (!entry.slot.memory) canister.heap = keepHeap ? keptHeap : new Uint8Array(0);
   canister.globalTimer = { inactive: null };
   commit(canister, entry, shared);
 }

@@ -61,10 +61,13 @@ class Reader {
     return new TextDecoder().decode(this.bytes.subarray(start, this.at));
   }
 
+  // Memory and table limits; returns whether they are 64-bit (flag 0x04:
+  // memory64, table64), whose bounds are u64 LEB128.
   limits() {
     const flags = this.byte();
-    this.u32();
-    if (flags & 1) this.u32();
+    this.skipLeb();
+    if (flags & 1) this.skipLeb();
+    return (flags & 4) !== 0;
   }
 
   // A constant expression (global initialisers): skip to its `end`.
@@ -106,9 +109,9 @@ function splitSections(wasm) {
 }
 
 // What the replica needs to know about a module: its imports, whether it
-// has a memory, its globals (with mutability and type), exports, start.
+// has a memory and whether that is a 64-bit one (memory64), its globals (with mutability and type), exports, start.
 export function analyse(wasm) {
-  const info = { imports: [], hasMemory: false, globals: [], exports: [], start: null, importedFunctions: 0, importedGlobals: 0 };
+  const info = { imports: [], hasMemory: false, memory64: false, globals: [], exports: [], start: null, importedFunctions: 0, importedGlobals: 0 };
   for (const { id, bytes } of splitSections(wasm)) {
     const r = new Reader(bytes);
     if (id === SECTION.import) {
@@ -123,7 +126,7 @@ export function analyse(wasm) {
           r.byte();
           r.limits();
         } else if (kind === KIND.memory) {
-          r.limits();
+          info.memory64 = r.limits();
           info.hasMemory = true;
         } else if (kind === KIND.global) {
           const type = VALTYPE[r.byte()];
@@ -136,7 +139,10 @@ export function analyse(wasm) {
         info.imports.push({ module, name, kind: Object.keys(KIND).find((k) => KIND[k] === kind) });
       }
     } else if (id === SECTION.memory) {
-      if (r.u32() > 0) info.hasMemory = true;
+      if (r.u32() > 0) {
+        info.hasMemory = true;
+        info.memory64 = r.limits();
+      }
     } else if (id === SECTION.global) {
       for (let n = r.u32(); n > 0; n--) {
         const type = VALTYPE[r.byte()];

@@ -40,6 +40,14 @@ export const IC0_FUNCTIONS = new Set([
   'debug_print', 'trap', 'mint_cycles', 'mint_cycles128',
 ]);
 
+// The functions whose result is of the spec's type I (a size: i32, or i64
+// for a module with a 64-bit memory); every other result has a fixed type.
+const SIZE_RESULTS = [
+  'msg_arg_data_size', 'msg_caller_size', 'msg_reject_msg_size', 'msg_method_name_size',
+  'canister_self_size', 'subnet_self_size', 'root_key_size', 'data_certificate_size',
+  'env_var_count', 'env_var_name_size', 'env_var_value_size',
+];
+
 // What a message is, in the IC's words for error messages.
 const MODE_NAMES = {
   start: 'start',
@@ -168,12 +176,14 @@ export function systemApi(slot) {
     }
     heapWrite(dst, source.subarray(offset, offset + size));
   };
-  const u32 = (n) => n >>> 0;
   const u64 = (n) => {
     const v = BigInt.asUintN(64, n);
     if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new Trap('trapped', 'heap out of bounds');
     return Number(v);
   };
+  // A pointer or size (the spec's type I): i32 for a 32-bit module, i64
+  // (a BigInt here) for a module with a 64-bit memory.
+  const addr = (n) => (typeof n === 'bigint' ? u64(n) : n >>> 0);
   const notReplied = (name) => {
     if (ctx().response) throw contract(`${name}: the call is already replied`);
   };
@@ -187,7 +197,7 @@ export function systemApi(slot) {
     },
     msg_arg_data_copy(dst, offset, size) {
       only('msg_arg_data_copy', WITH_ARG);
-      copyOut('ic0.msg_arg_data_copy', ctx().arg, u32(dst), u32(offset), u32(size));
+      copyOut('ic0.msg_arg_data_copy', ctx().arg, addr(dst), addr(offset), addr(size));
     },
     msg_caller_size() {
       only('msg_caller_size', WITH_CALLER);
@@ -195,12 +205,12 @@ export function systemApi(slot) {
     },
     msg_caller_copy(dst, offset, size) {
       only('msg_caller_copy', WITH_CALLER);
-      copyOut('ic0.msg_caller_copy', ctx().caller, u32(dst), u32(offset), u32(size));
+      copyOut('ic0.msg_caller_copy', ctx().caller, addr(dst), addr(offset), addr(size));
     },
     msg_reply_data_append(src, size) {
       only('msg_reply_data_append', REPLYING);
       notReplied('ic0.msg_reply_data_append');
-      ctx().replyData.push(heapRead(u32(src), u32(size)));
+      ctx().replyData.push(heapRead(addr(src), addr(size)));
     },
     msg_reply() {
       only('msg_reply', REPLYING);
@@ -210,7 +220,7 @@ export function systemApi(slot) {
     msg_reject(src, size) {
       only('msg_reject', REPLYING);
       notReplied('ic0.msg_reject');
-      ctx().response = { reject: utf8(heapRead(u32(src), u32(size))) };
+      ctx().response = { reject: utf8(heapRead(addr(src), addr(size))) };
     },
     msg_method_name_size() {
       only('msg_method_name_size', REPLYING);
@@ -218,22 +228,22 @@ export function systemApi(slot) {
     },
     msg_method_name_copy(dst, offset, size) {
       only('msg_method_name_copy', REPLYING);
-      copyOut('ic0.msg_method_name_copy', new TextEncoder().encode(ctx().method), u32(dst), u32(offset), u32(size));
+      copyOut('ic0.msg_method_name_copy', new TextEncoder().encode(ctx().method), addr(dst), addr(offset), addr(size));
     },
     msg_cycles_available: () => 0n,
-    msg_cycles_available128: (dst) => heapWrite(u32(dst), new Uint8Array(16)),
+    msg_cycles_available128: (dst) => heapWrite(addr(dst), new Uint8Array(16)),
     msg_cycles_refunded: () => 0n,
-    msg_cycles_refunded128: (dst) => heapWrite(u32(dst), new Uint8Array(16)),
+    msg_cycles_refunded128: (dst) => heapWrite(addr(dst), new Uint8Array(16)),
     msg_cycles_accept: () => 0n,
-    msg_cycles_accept128: (high, low, dst) => heapWrite(u32(dst), new Uint8Array(16)),
+    msg_cycles_accept128: (high, low, dst) => heapWrite(addr(dst), new Uint8Array(16)),
 
     canister_self_size: () => ctx().canister.id.length,
     canister_self_copy(dst, offset, size) {
-      copyOut('ic0.canister_self_copy', ctx().canister.id, u32(dst), u32(offset), u32(size));
+      copyOut('ic0.canister_self_copy', ctx().canister.id, addr(dst), addr(offset), addr(size));
     },
     subnet_self_size: () => ctx().subnetId.length,
     subnet_self_copy(dst, offset, size) {
-      copyOut('ic0.subnet_self_copy', ctx().subnetId, u32(dst), u32(offset), u32(size));
+      copyOut('ic0.subnet_self_copy', ctx().subnetId, addr(dst), addr(offset), addr(size));
     },
     canister_cycle_balance() {
       const { cycles } = ctx().canister;
@@ -244,7 +254,7 @@ export function systemApi(slot) {
       const view = new DataView(out.buffer);
       view.setBigUint64(0, BigInt.asUintN(64, ctx().canister.cycles), true);
       view.setBigUint64(8, BigInt.asUintN(64, ctx().canister.cycles >> 64n), true);
-      heapWrite(u32(dst), out);
+      heapWrite(addr(dst), out);
     },
     canister_status: () => ({ running: 1, stopping: 2, stopped: 3 })[ctx().canister.status],
     canister_version: () => ctx().canister.version,
@@ -254,13 +264,13 @@ export function systemApi(slot) {
     },
     stable_grow(pages) {
       // The 32-bit API addresses at most 4 GiB (65536 pages).
-      return stable().grow(u32(pages), Math.min(MAX_STABLE_PAGES, 65536));
+      return stable().grow(addr(pages), Math.min(MAX_STABLE_PAGES, 65536));
     },
     stable_read(dst, offset, size) {
-      heapWrite(u32(dst), stable().read(u32(offset), u32(size)));
+      heapWrite(addr(dst), stable().read(addr(offset), addr(size)));
     },
     stable_write(offset, src, size) {
-      stable().write(u32(offset), heapRead(u32(src), u32(size)));
+      stable().write(addr(offset), heapRead(addr(src), addr(size)));
     },
     stable64_size: () => BigInt(stable().pages),
     stable64_grow(pages) {
@@ -280,10 +290,10 @@ export function systemApi(slot) {
 
     certified_data_set(src, size) {
       only('certified_data_set', STATEFUL);
-      if (u32(size) > MAX_CERTIFIED_DATA) {
-        throw contract(`ic0_certified_data_set failed because the passed data must be no larger than ${MAX_CERTIFIED_DATA} bytes. Found ${u32(size)} bytes.`);
+      if (addr(size) > MAX_CERTIFIED_DATA) {
+        throw contract(`ic0_certified_data_set failed because the passed data must be no larger than ${MAX_CERTIFIED_DATA} bytes. Found ${addr(size)} bytes.`);
       }
-      ctx().shared.certifiedData = heapRead(u32(src), u32(size));
+      ctx().shared.certifiedData = heapRead(addr(src), addr(size));
     },
     // Queries get no certificate here (see README, known differences).
     data_certificate_present: () => 0,
@@ -307,19 +317,25 @@ export function systemApi(slot) {
     performance_counter: () => BigInt(Math.round(performance.now() * 1000)),
     in_replicated_execution: () => (ctx().mode === 'query' ? 0 : 1),
     is_controller(src, size) {
-      if (u32(size) > MAX_PRINCIPAL) throw contract(`ic0_is_controller failed because the principal is longer than ${MAX_PRINCIPAL} bytes.`);
-      const principal = toHex(heapRead(u32(src), u32(size)));
+      if (addr(size) > MAX_PRINCIPAL) throw contract(`ic0_is_controller failed because the principal is longer than ${MAX_PRINCIPAL} bytes.`);
+      const principal = toHex(heapRead(addr(src), addr(size)));
       return ctx().canister.controllers.some((c) => toHex(c) === principal) ? 1 : 0;
     },
 
     debug_print(src, size) {
-      const text = utf8(heapRead(u32(src), u32(size)));
+      const text = utf8(heapRead(addr(src), addr(size)));
       process.stderr.write(`[Canister ${principalText(ctx().canister.id)}] ${text}\n`);
     },
     trap(src, size) {
-      throw new Trap('called', utf8(heapRead(u32(src), u32(size))));
+      throw new Trap('called', utf8(heapRead(addr(src), addr(size))));
     },
   };
+
+  // A result of type I is an i64 for a module with a 64-bit memory.
+  for (const name of SIZE_RESULTS) {
+    const size = api[name];
+    if (size) api[name] = (...args) => (slot.memory64 ? BigInt(size(...args)) : size(...args));
+  }
 
   // The rest of ic0 (inter-canister calls, cycles minting, cost queries,
   // environment variables, ...) links, but traps when called.
