@@ -7,6 +7,7 @@
 #include "juno/package.hpp"
 #include "juno/records.hpp"
 #include "juno/recovery.hpp"
+#include "juno/runtime_refusal.hpp"
 
 namespace juno {
 
@@ -115,6 +116,9 @@ bool trapped(const ic::Error& error) {
 // in the installed module's pre_upgrade cannot be, so its way out (skip_pre_upgrade) is named with
 // its risk.
 std::string trap_advice(const Context& context, const ic::Error& error) {
+    if (auto refusal = runtime_refusal(error)) {
+        return refusal_advice(*refusal, context.module.command_for("upgrade"));
+    }
     auto* reject = dynamic_cast<const ic::RejectError*>(&error);
     bool in_pre_upgrade =
         reject && reject->reject_message().find("pre_upgrade") != std::string::npos;
