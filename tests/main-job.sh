@@ -5,7 +5,9 @@
 # Between the steps DFINITY's icp CLI calls the running satellite (a counter), so the story shows:
 # the counter survives the upgrade and v2 counts in tens; `make juno_restore` brings back v1 and
 # the count it had; an upgrade to a build whose post_upgrade traps fails and v1 runs on. Then it
-# lists the backups. Everything lands in build/main-job.
+# lists the backups. A second story follows (motoko_story): a Motoko counter from examples/motoko
+# keeps its count across `make juno_upgrade` and `make juno_restore` brings back version 1 and its
+# count. Everything lands in build/main-job.
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -123,3 +125,53 @@ call increment
 echo "== the backups"
 make -C "$work/satellite" --no-print-directory juno_backup_list
 "$helper" status --config "$work/satellite/juno/satellite.json"
+
+# ---- the second story: a Motoko canister (examples/motoko) -------------------------------------
+# The counter is compiled by the example's build with DFINITY's Motoko compiler (npm `motoko`, the
+# copy tests/setup-debian.sh installs in tests/motoko), with enhanced orthogonal persistence: its
+# state lives in the Wasm heap, which `make juno_upgrade` keeps across the upgrade to version 2 (a
+# new field); `make juno_restore` brings back version 1 and its count.
+motoko_story() {
+  counter=$(node -e '
+    const [url, controller] = process.argv.slice(1);
+    const res = await fetch(url + "/_/admin/canisters", { method: "POST",
+      body: JSON.stringify({ controllers: [controller] }) });
+    if (!res.ok) throw new Error("creating the module failed: " + res.status);
+    console.log((await res.json()).canister_id);
+  ' --input-type=module "$url" "$principal")
+  echo "== examples/motoko: created $counter; make juno_upgrade compiles version 1 and installs it"
+  quietly "$work/motoko-configure.log" cmake -S examples/motoko -B "$work/motoko" -G "Unix Makefiles" \
+    -DCMAKE_PREFIX_PATH="$work/prefix" -DJUNO_NETWORK="$url" -DJUNO_IDENTITY="$work/identity.pem" \
+    -DCOUNTER_ID="$counter" -DMOTOKO_PACKAGE_DIR="$root/tests/motoko/node_modules/motoko"
+  make -C "$work/motoko" --no-print-directory juno_upgrade
+  counter_call increment
+  counter_call increment
+
+  echo "== version 2 (adds a field): make juno_upgrade keeps the Wasm heap, and the count with it"
+  quietly "$work/motoko-configure-2.log" cmake -DCOUNTER_VERSION=2 "$work/motoko"
+  make -C "$work/motoko" --no-print-directory juno_upgrade
+  counter_call get
+  counter_call increment
+  counter_call increments_since_upgrade
+
+  echo "== make juno_restore: version 1 and the count it had before the upgrade are back"
+  make -C "$work/motoko" --no-print-directory juno_restore
+  counter_call get
+  counter_call increment
+}
+
+counter_call() {
+  printf '   icp canister call %s %s -> ' "$counter" "$1"
+  status=0
+  answer=$("$icp" canister call "$counter" "$1" '()' -n "$url" -k fetch --identity me 2>"$work/icp-call.err") ||
+    status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "(failed)"
+    echo "main-job: \`icp canister call $counter $1\` failed with exit status $status:" >&2
+    cat "$work/icp-call.err" >&2
+    exit 1
+  fi
+  echo "$answer"
+}
+
+motoko_story
