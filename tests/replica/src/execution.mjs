@@ -11,7 +11,7 @@
 import { reject, E } from './errors.mjs';
 import { decodeModule, invalidWasm } from './wasm.mjs';
 import { analyse, instrument, persistentGlobals, globalExport, MEMORY_EXPORT, START_EXPORT } from './instrumentation.mjs';
-import { systemApi, MessageContext, newSharedState, trapToReject, IC0_FUNCTIONS } from './system_api.mjs';
+import { systemApi, MessageContext, newSharedState, trapToReject, IC0_FUNCTIONS, ic0Signature } from './system_api.mjs';
 import { sha256, toHex, principalText, WASM_PAGE } from './util.mjs';
 
 const compiled = new Map(); // module SHA-256 hex -> { module, info }
@@ -35,6 +35,10 @@ export function compile(canisterId, moduleBytes) {
   for (const imp of info.imports) {
     if (imp.module !== 'ic0' || imp.kind !== 'func' || !IC0_FUNCTIONS.has(imp.name)) {
       throw invalidWasm(canisterId, `Wasm module has an invalid import section. Module imports ${imp.kind === 'func' ? 'function' : imp.kind} '${imp.name}' from '${imp.module}' that is not exported by the runtime.`);
+    }
+    const expected = ic0Signature(imp.name, info.memory64);
+    if (imp.signature !== expected) {
+      throw invalidWasm(canisterId, `Wasm module has an invalid import section. Module imports function '${imp.name}' from 'ic0' with the signature (${imp.signature}), not the runtime's (${expected}).`);
     }
   }
   try {

@@ -9,7 +9,7 @@
 
 import { leb128 } from './util.mjs';
 
-const SECTION = { custom: 0, import: 2, memory: 5, global: 6, export: 7, start: 8 };
+const SECTION = { custom: 0, type: 1, import: 2, memory: 5, global: 6, export: 7, start: 8 };
 // The order non-custom sections must appear in (the tag section, 13, sits
 // between memory and global; data count, 12, between element and code).
 const SECTION_ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
@@ -111,16 +111,27 @@ function splitSections(wasm) {
 // What the replica needs to know about a module: its imports, whether it
 // has a memory and whether that is a 64-bit one (memory64), its globals (with mutability and type), exports, start.
 export function analyse(wasm) {
-  const info = { imports: [], hasMemory: false, memory64: false, globals: [], exports: [], start: null, importedFunctions: 0, importedGlobals: 0 };
+  const info = { types: [], imports: [], hasMemory: false, memory64: false, globals: [], exports: [], start: null, importedFunctions: 0, importedGlobals: 0 };
   for (const { id, bytes } of splitSections(wasm)) {
     const r = new Reader(bytes);
-    if (id === SECTION.import) {
+    if (id === SECTION.type) {
+      // Function types as signatures like "i32,i64->i64" (only plain function types: the IC
+      // enables no proposal that adds other type forms).
+      for (let n = r.u32(); n > 0; n--) {
+        const form = r.byte();
+        if (form !== 0x60) throw new Error(`unsupported type form 0x${form.toString(16)}`);
+        const vec = () => Array.from({ length: r.u32() }, () => VALTYPE[r.byte()] ?? 'unknown');
+        const params = vec();
+        info.types.push(`${params.join(',')}->${vec().join(',')}`);
+      }
+    } else if (id === SECTION.import) {
       for (let n = r.u32(); n > 0; n--) {
         const module = r.name();
         const name = r.name();
         const kind = r.byte();
+        let signature;
         if (kind === KIND.func) {
-          r.u32();
+          signature = info.types[r.u32()];
           info.importedFunctions += 1;
         } else if (kind === KIND.table) {
           r.byte();
@@ -136,7 +147,7 @@ export function analyse(wasm) {
           r.byte();
           r.u32();
         } else throw new Error(`unknown import kind ${kind}`);
-        info.imports.push({ module, name, kind: Object.keys(KIND).find((k) => KIND[k] === kind) });
+        info.imports.push({ module, name, kind: Object.keys(KIND).find((k) => KIND[k] === kind), signature });
       }
     } else if (id === SECTION.memory) {
       if (r.u32() > 0) {

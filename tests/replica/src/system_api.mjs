@@ -13,32 +13,38 @@ const MAX_CERTIFIED_DATA = 32;
 const MAX_PRINCIPAL = 29;
 const MAX_U64 = 2n ** 64n - 1n;
 
-// Every function the IC exports under `ic0` (interface spec, "System API
-// imports"). A module may import any of them; importing anything else is
-// an invalid module, as on the IC.
-export const IC0_FUNCTIONS = new Set([
-  'msg_arg_data_size', 'msg_arg_data_copy', 'msg_caller_size', 'msg_caller_copy',
-  'msg_reject_code', 'msg_reject_msg_size', 'msg_reject_msg_copy', 'msg_deadline',
-  'msg_reply_data_append', 'msg_reply', 'msg_reject',
-  'msg_cycles_available', 'msg_cycles_available128', 'msg_cycles_refunded', 'msg_cycles_refunded128',
-  'msg_cycles_accept', 'msg_cycles_accept128', 'cycles_burn128',
-  'canister_self_size', 'canister_self_copy', 'canister_cycle_balance', 'canister_cycle_balance128',
-  'canister_liquid_cycle_balance128', 'canister_status', 'canister_version',
-  'subnet_self_size', 'subnet_self_copy',
-  'msg_method_name_size', 'msg_method_name_copy', 'accept_message',
-  'call_new', 'call_on_cleanup', 'call_data_append', 'call_with_best_effort_response',
-  'call_cycles_add', 'call_cycles_add128', 'call_perform',
-  'stable_size', 'stable_grow', 'stable_write', 'stable_read',
-  'stable64_size', 'stable64_grow', 'stable64_write', 'stable64_read',
-  'root_key_size', 'root_key_copy',
-  'certified_data_set', 'data_certificate_present', 'data_certificate_size', 'data_certificate_copy',
-  'time', 'global_timer_set', 'performance_counter', 'is_controller', 'in_replicated_execution',
-  'cost_call', 'cost_create_canister', 'cost_http_request', 'cost_sign_with_ecdsa',
-  'cost_sign_with_schnorr', 'cost_vetkd_derive_key',
-  'env_var_count', 'env_var_name_size', 'env_var_name_copy', 'env_var_value_size',
-  'env_var_value_copy', 'env_var_name_exists',
-  'debug_print', 'trap', 'mint_cycles', 'mint_cycles128',
-]);
+// Every function the IC exports under `ic0`, with its signature (interface
+// spec, "System API imports"; I is i32 in a module with a 32-bit memory and
+// i64 in one with a 64-bit memory). A module may import any of them, with
+// that signature; importing anything else is an invalid module, as on the IC.
+const IC0_SIGNATURES = {
+  msg_arg_data_size: '->I', msg_arg_data_copy: 'I,I,I->', msg_caller_size: '->I', msg_caller_copy: 'I,I,I->',
+  msg_reject_code: '->i32', msg_reject_msg_size: '->I', msg_reject_msg_copy: 'I,I,I->', msg_deadline: '->i64',
+  msg_reply_data_append: 'I,I->', msg_reply: '->', msg_reject: 'I,I->',
+  msg_cycles_available: '->i64', msg_cycles_available128: 'I->', msg_cycles_refunded: '->i64', msg_cycles_refunded128: 'I->',
+  msg_cycles_accept: 'i64->i64', msg_cycles_accept128: 'i64,i64,I->', cycles_burn128: 'i64,i64,I->',
+  canister_self_size: '->I', canister_self_copy: 'I,I,I->', canister_cycle_balance: '->i64', canister_cycle_balance128: 'I->',
+  canister_liquid_cycle_balance128: 'I->', canister_status: '->i32', canister_version: '->i64',
+  subnet_self_size: '->I', subnet_self_copy: 'I,I,I->',
+  msg_method_name_size: '->I', msg_method_name_copy: 'I,I,I->', accept_message: '->',
+  call_new: 'I,I,I,I,I,I,I,I->', call_on_cleanup: 'I,I->', call_data_append: 'I,I->', call_with_best_effort_response: 'i32->',
+  call_cycles_add: 'i64->', call_cycles_add128: 'i64,i64->', call_perform: '->i32',
+  stable_size: '->i32', stable_grow: 'i32->i32', stable_write: 'i32,i32,i32->', stable_read: 'i32,i32,i32->',
+  stable64_size: '->i64', stable64_grow: 'i64->i64', stable64_write: 'i64,i64,i64->', stable64_read: 'i64,i64,i64->',
+  root_key_size: '->I', root_key_copy: 'I,I,I->',
+  certified_data_set: 'I,I->', data_certificate_present: '->i32', data_certificate_size: '->I', data_certificate_copy: 'I,I,I->',
+  time: '->i64', global_timer_set: 'i64->i64', performance_counter: 'i32->i64', is_controller: 'I,I->i32', in_replicated_execution: '->i32',
+  cost_call: 'i64,i64,I->', cost_create_canister: 'I->', cost_http_request: 'i64,i64,I->',
+  cost_sign_with_ecdsa: 'I,I,i32,I->i32', cost_sign_with_schnorr: 'I,I,i32,I->i32', cost_vetkd_derive_key: 'I,I,i32,I->i32',
+  env_var_count: '->I', env_var_name_size: 'I->I', env_var_name_copy: 'I,I,I,I->', env_var_value_size: 'I,I->I',
+  env_var_value_copy: 'I,I,I,I,I->', env_var_name_exists: 'I,I->i32',
+  debug_print: 'I,I->', trap: 'I,I->', mint_cycles: 'i64->i64', mint_cycles128: 'i64,i64,I->',
+};
+export const IC0_FUNCTIONS = new Set(Object.keys(IC0_SIGNATURES));
+
+// The signature a module with a 32-bit (or, `memory64`, 64-bit) memory must
+// import `name` with, as "params->results".
+export const ic0Signature = (name, memory64) => IC0_SIGNATURES[name].replace(/I/g, memory64 ? 'i64' : 'i32');
 
 // The functions whose result is of the spec's type I (a size: i32, or i64
 // for a module with a 64-bit memory); every other result has a fixed type.

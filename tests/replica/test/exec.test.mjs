@@ -406,6 +406,23 @@ describe('canister execution', () => {
     assert.equal(outcome.errorCode, 'IC0505');
     assert.match(outcome.message, /Module imports function 'boom' from 'env' that is not exported by the runtime/);
   });
+
+  it('ic0 imports must have the spec\'s signature for the module\'s memory width (IC0505)', async () => {
+    // msg_arg_data_size : () -> I imported as () -> i32, with a 32-bit and with a 64-bit memory.
+    const module = (memoryLimits) => Uint8Array.from([
+      0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+      1, 5, 1, 0x60, 0, 1, 0x7f,
+      2, 25, 1, 3, ...bytes('ic0'), 17, ...bytes('msg_arg_data_size'), 0, 0,
+      5, 1 + memoryLimits.length, 1, ...memoryLimits,
+    ]);
+    const wide = await newCanister(null);
+    const outcome = await install(wide, module([0x04, 1])); // memory64, 1 page
+    assert.equal(outcome.errorCode, 'IC0505');
+    assert.match(outcome.message, /Module imports function 'msg_arg_data_size' from 'ic0' with the signature \(->i32\), not the runtime's \(->i64\)/);
+    assert.equal((await canisterState(replica.url, wide)).module_hash, null, 'nothing installed');
+    const narrow = await newCanister(null);
+    assert.ok((await install(narrow, module([0x00, 1]))).reply, 'the same import is right for a 32-bit memory');
+  });
 });
 
 describe('canister execution across a replica restart (--state-dir)', () => {
