@@ -4,7 +4,7 @@
 // replica's admin API and the folders' contents.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture, project, run, HELPER, admin, sha256hex, wasmModule } from './harness.mjs';
 
@@ -198,4 +198,46 @@ test('JUNO_UPGRADE_DOWNLOAD: when the module changes after the backup step, the 
   const folders = readdirSync(join(fx.dir, 'copies', 'satellite'));
   assert.deepEqual(folders, [folderOf(point)], 'the exact restore point is copied');
   await assertCopyOf(join(fx.dir, 'copies', 'satellite', folderOf(point)), fx.canister, point);
+});
+
+test('an upload that stopped part-way and lost its progress record is never restored, and the next upload deletes its snapshot', async (t) => {
+  const fx = await fixture(t);
+  const helper = (args) => run(HELPER, [...args, '--canister', fx.canister, '--network', fx.url, '--identity', fx.pem]);
+  const v1 = fx.writeWasm('v1.wasm', wasmModule({ version: [1] }));
+  assert.equal((await helper(['upgrade', '--wasm', v1])).code, 0);
+  await admin(fx.url, 'PUT', `canisters/${fx.canister}/stable_memory`, text('the state to keep'));
+  assert.equal((await helper(['backup'])).code, 0);
+  const backup = (await fx.state()).snapshots[0];
+  const dir = join(fx.dir, 'copy');
+  assert.equal((await helper(['download', '--dir', dir])).code, 0);
+
+  // The upload creates its snapshot, then stops part-way; its folder's progress record is lost.
+  await fx.faults({ method: [{ method: 'upload_canister_snapshot_data', when: 'before', action: 'reject', count: -1, code: 503, message: 'injected' }] });
+  const stopped = await helper(['upload', '--dir', dir, '--keep', '3']);
+  assert.notEqual(stopped.code, 0);
+  await admin(fx.url, 'DELETE', 'faults');
+  const orphan = (await fx.state()).snapshots.find((s) => s.id !== backup.id);
+  assert.ok(orphan, 'the upload created its snapshot');
+  rmSync(join(dir, 'juno-upload-progress.log'));
+
+  // The newest snapshot is the unfinished upload: a restore loads the newest finished backup.
+  await admin(fx.url, 'PUT', `canisters/${fx.canister}/stable_memory`, text('lost'));
+  const restored = await helper(['restore']);
+  assert.equal(restored.code, 0, restored.output);
+  let now = await fx.state();
+  assert.equal(now.stable_memory_sha256, backup.stable_memory_sha256);
+  assert.equal(now.module_hash, sha256hex(readFileSync(v1)));
+  assert.equal(now.status, 'running');
+  const named = await helper(['restore', '--snapshot', orphan.id]);
+  assert.notEqual(named.code, 0);
+  assert.match(named.output, new RegExp(`backup 0x${orphan.id} of canister ${fx.canister} is an upload from .* that has not finished`));
+
+  // The next upload clears it, saying so, and uploads.
+  const again = await helper(['upload', '--dir', dir, '--keep', '3']);
+  assert.equal(again.code, 0, again.output);
+  assert.match(again.output, new RegExp(`backup 0x${orphan.id} is an upload from .* can never be finished: deleting it`));
+  now = await fx.state();
+  assert.equal(now.snapshots.length, 2);
+  assert.equal(now.snapshots.some((s) => s.id === orphan.id), false);
+  assert.ok(now.snapshots.some((s) => s.id === backup.id));
 });
