@@ -712,9 +712,10 @@ int run_download(const ParsedFlags& flags) {
                         out.document().AddMember("backup", rapidjson::Value(), out.allocator());
                         return;
                     }
-                    out.line("No restore point to copy: " + context.module.label() + " has had " +
-                             "no upgrade with a backup yet (an install into an empty module has "
-                             "none).");
+                    out.line("No restore point to copy: the helper knows of no upgrade of " +
+                             context.module.label() +
+                             " with a backup (none yet: an install into an empty module has "
+                             "none; or its restore point was deleted).");
                     return;
                 }
                 // One folder per restore point: an older copy is never overwritten.
