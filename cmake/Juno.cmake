@@ -22,6 +22,11 @@ Cache options
 
 ``JUNO_UPGRADE_BACKUP`` (``ON``)
   ``juno_upgrade`` depends on ``juno_backup``, so every upgrade is preceded by a backup.
+``JUNO_UPGRADE_DOWNLOAD`` (``OFF``)
+  Every upgrade's restore point is copied off-chain, into
+  ``JUNO_UPGRADE_DOWNLOAD_DIR/<name>/<backup id>`` (default ``<build>/juno/restore-points``),
+  after the install; a copy that failed is made before the next install, which does not happen
+  while it cannot be made. Needs ``JUNO_UPGRADE_BACKUP``.
 ``JUNO_BACKUP_OVERWRITE`` (``ON``)
   A module that already holds ``JUNO_BACKUP_KEEP`` backups replaces its oldest one. ``OFF``:
   existing backups are never overwritten; no new backup is taken and the old one is kept.
@@ -79,6 +84,10 @@ else()
 endif()
 
 option(JUNO_UPGRADE_BACKUP "juno_upgrade backs every module up first" ON)
+option(JUNO_UPGRADE_DOWNLOAD
+       "juno_upgrade copies every restore point off-chain, into JUNO_UPGRADE_DOWNLOAD_DIR" OFF)
+set(JUNO_UPGRADE_DOWNLOAD_DIR "${CMAKE_BINARY_DIR}/juno/restore-points" CACHE PATH
+    "Where JUNO_UPGRADE_DOWNLOAD keeps the copies: <dir>/<module>/<backup id>")
 option(JUNO_BACKUP_OVERWRITE "A full module replaces its oldest backup (OFF: never overwrite)" ON)
 set(JUNO_BACKUP_KEEP 1 CACHE STRING "How many backups each module keeps (1..10)")
 set(JUNO_NETWORK ic CACHE STRING "ic, local (http://127.0.0.1:5987) or a URL")
@@ -128,6 +137,18 @@ function(_juno_validate_options)
       "juno_add_module: JUNO_BACKUP_KEEP is '${JUNO_BACKUP_KEEP}'; it must be a whole number from "
       "1 to 10 (the IC keeps at most 10 snapshots per canister). Fix it with -DJUNO_BACKUP_KEEP=<n>.")
   endif()
+  # The copy is of the backup the backup step makes; without that step there is no restore point.
+  if(JUNO_UPGRADE_DOWNLOAD AND NOT JUNO_UPGRADE_BACKUP)
+    message(FATAL_ERROR
+      "juno_add_module: JUNO_UPGRADE_DOWNLOAD is ON but JUNO_UPGRADE_BACKUP is OFF: an upgrade "
+      "without a backup has no restore point to copy off-chain. Set -DJUNO_UPGRADE_BACKUP=ON, or "
+      "-DJUNO_UPGRADE_DOWNLOAD=OFF.")
+  endif()
+  if(JUNO_UPGRADE_DOWNLOAD AND JUNO_UPGRADE_DOWNLOAD_DIR STREQUAL "")
+    message(FATAL_ERROR
+      "juno_add_module: JUNO_UPGRADE_DOWNLOAD is ON and JUNO_UPGRADE_DOWNLOAD_DIR is empty. Set "
+      "-DJUNO_UPGRADE_DOWNLOAD_DIR=<folder> (each module's copies go into <folder>/<name>/).")
+  endif()
 endfunction()
 
 # A target that runs one helper command on a module. USES_TERMINAL puts it in Ninja's console
@@ -146,6 +167,7 @@ endfunction()
 # juno_add_module appends to (GENEX_EVAL: under multi-config generators they hold $<CONFIG>).
 # A target of that name the project made itself is never taken over.
 function(_juno_add_aggregate name command comment)
+  cmake_parse_arguments(PARSE_ARGV 3 arg "UPGRADE" "" "")
   if(TARGET ${name})
     get_property(ours TARGET ${name} PROPERTY _JUNO_AGGREGATE)
     if(NOT ours)
@@ -155,12 +177,39 @@ function(_juno_add_aggregate name command comment)
     endif()
     return()
   endif()
-  add_custom_target(${name}
-    COMMAND Juno::helper ${command}
-            "--config;$<JOIN:$<GENEX_EVAL:$<TARGET_PROPERTY:${name},JUNO_MODULE_CONFIGS>>,;--config;>"
+  # No literal ';' inside the generator expression, so that the list of commands below keeps it
+  # whole; COMMAND_EXPAND_LISTS splits what it evaluates to.
+  set(configs
+      "--config$<SEMICOLON>$<JOIN:$<GENEX_EVAL:$<TARGET_PROPERTY:${name},JUNO_MODULE_CONFIGS>>,$<SEMICOLON>--config$<SEMICOLON>>")
+  if(arg_UPGRADE)
+    _juno_upgrade_commands("${configs}" commands)
+  else()
+    set(commands COMMAND Juno::helper ${command} "${configs}")
+  endif()
+  add_custom_target(${name} ${commands}
     COMMENT "${comment}"
     USES_TERMINAL VERBATIM COMMAND_EXPAND_LISTS)
   set_property(TARGET ${name} PROPERTY _JUNO_AGGREGATE TRUE)
+endfunction()
+
+# The commands of an upgrade target, given the --config arguments of its modules. With
+# JUNO_UPGRADE_DOWNLOAD the upgrade's restore point is copied into
+# JUNO_UPGRADE_DOWNLOAD_DIR/<name>/<backup id> after the install (the exact restore point is taken
+# while the module is stopped for it; copying it then would keep the module stopped for the whole
+# download), and, before the install, the previous upgrade's restore point when its copy failed,
+# since this upgrade may replace that backup on-chain: that copy failing stops the target with the
+# module untouched. A copy already there is checked, never made again.
+function(_juno_upgrade_commands configs out_var)
+  set(commands COMMAND Juno::helper upgrade ${configs})
+  if(JUNO_UPGRADE_DOWNLOAD)
+    get_filename_component(dir "${JUNO_UPGRADE_DOWNLOAD_DIR}" ABSOLUTE BASE_DIR "${CMAKE_BINARY_DIR}")
+    set(dir --parent-dir "${dir}")
+    set(commands
+      COMMAND Juno::helper download --before-upgrade ${dir} ${configs}
+      ${commands}
+      COMMAND Juno::helper download --after-upgrade ${dir} ${configs})
+  endif()
+  set(${out_var} ${commands} PARENT_SCOPE)
 endfunction()
 
 # The targets a module named <name> gets. Per-module targets are juno_<action>_<name>, so a name
@@ -247,14 +296,14 @@ function(_juno_add_help name kind canister_id network)
   set(actions
     "backup|stops the module, takes a backup, starts it again"
     "restore|stops, loads the newest backup (or JUNO_SNAPSHOT=<id>), starts"
-    "upgrade|installs the Wasm in upgrade mode (after juno_backup_<name> while JUNO_UPGRADE_BACKUP is ON)"
+    "upgrade|installs the Wasm in upgrade mode (after juno_backup_<name> while JUNO_UPGRADE_BACKUP is ON, copying its restore point off-chain while JUNO_UPGRADE_DOWNLOAD is ON)"
     "backup_list|lists the module's backups"
     "backup_delete|deletes the backup JUNO_SNAPSHOT=<id>, or every one with JUNO_SNAPSHOT=all"
     "start|starts the module (after a failure left it stopped)"
     "status|prints the run status, module hash, version and controllers"
-    "backup_download|downloads the newest backup (or JUNO_SNAPSHOT=<id>) into JUNO_BACKUP_DIR"
-    "backup_upload|uploads the folder JUNO_BACKUP_FROM=<folder> into the module's backups"
-    "restore_from|uploads JUNO_BACKUP_FROM=<folder>, then restores it as juno_restore does")
+    "backup_download|downloads the newest backup (or JUNO_SNAPSHOT=<id>) into JUNO_BACKUP_DIR (or JUNO_BACKUP_PARENT_DIR/<name>)"
+    "backup_upload|uploads the folder JUNO_BACKUP_FROM=<folder> (or JUNO_BACKUP_FROM_PARENT/<name>) into the module's backups"
+    "restore_from|uploads JUNO_BACKUP_FROM=<folder> (or JUNO_BACKUP_FROM_PARENT/<name>), then restores it as juno_restore does")
   set(block "Module ${name}: ${kind} ${canister_id}, network ${network}\n")
   foreach(entry IN LISTS actions)
     string(REPLACE "|" ";" entry "${entry}")
@@ -281,6 +330,10 @@ function(_juno_add_help name kind canister_id network)
     "  juno_help                          this list\n"
     "  juno_backup, juno_restore, juno_upgrade, juno_backup_list, juno_backup_delete,\n"
     "  juno_start, juno_status            the same as below, for every module\n"
+    "  juno_backup_download               every module's newest backup into\n"
+    "                                     JUNO_BACKUP_PARENT_DIR/<name> (default <build>/juno/backups/<name>)\n"
+    "  juno_backup_upload, juno_restore_from\n"
+    "                                     every module from JUNO_BACKUP_FROM_PARENT/<name>\n"
     "${modules}")
   file(WRITE "${help_file}" "${text}")
 endfunction()
@@ -335,7 +388,9 @@ endfunction()
   ``<build>/juno/backups/<name>``), ``juno_backup_upload_<name>`` and ``juno_restore_from_<name>``
   (from the folder ``JUNO_BACKUP_FROM`` names, in the environment), and the aggregates
   ``juno_start``, ``juno_status``, ``juno_backup``, ``juno_restore``, ``juno_upgrade``,
-  ``juno_backup_list``, ``juno_backup_delete`` (none yet for the off-chain targets); and
+  ``juno_backup_list``, ``juno_backup_delete``, ``juno_backup_download`` (each module into
+  ``JUNO_BACKUP_PARENT_DIR/<name>``, default ``<build>/juno/backups/<name>``),
+  ``juno_backup_upload`` and ``juno_restore_from`` (from ``JUNO_BACKUP_FROM_PARENT/<name>``); and
   ``juno_help``, which prints every one of them with what it does.
 #]=======================================================================]
 function(juno_add_module name)
@@ -489,7 +544,10 @@ function(juno_add_module name)
   _juno_add_helper_target(juno_backup_${name} backup "${module_config}" "Backing up ${module}")
   _juno_add_helper_target(juno_restore_${name} restore "${module_config}"
                           "Restoring ${module} from its newest backup")
-  _juno_add_helper_target(juno_upgrade_${name} upgrade "${module_config}" "Upgrading ${module}")
+  _juno_upgrade_commands("--config;${module_config}" upgrade_commands)
+  add_custom_target(juno_upgrade_${name} ${upgrade_commands}
+    COMMENT "Upgrading ${module}"
+    USES_TERMINAL VERBATIM)
   _juno_add_helper_target(juno_backup_list_${name} list "${module_config}"
                           "Listing the backups of ${module}")
   _juno_add_helper_target(juno_backup_delete_${name} delete "${module_config}"
@@ -517,12 +575,21 @@ function(juno_add_module name)
 
   _juno_add_aggregate(juno_backup backup "Backing up every Juno module")
   _juno_add_aggregate(juno_restore restore "Restoring every Juno module")
-  _juno_add_aggregate(juno_upgrade upgrade "Upgrading every Juno module")
+  _juno_add_aggregate(juno_upgrade upgrade "Upgrading every Juno module" UPGRADE)
   _juno_add_aggregate(juno_backup_list list "Listing the backups of every Juno module")
   _juno_add_aggregate(juno_backup_delete delete "Deleting a backup of every Juno module")
   _juno_add_aggregate(juno_start start "Starting every Juno module")
   _juno_add_aggregate(juno_status status "Reading the status of every Juno module")
-  foreach(action backup restore upgrade backup_list backup_delete start status)
+  # Each module's backup in a folder of its own: <JUNO_BACKUP_PARENT_DIR or
+  # <build>/juno/backups>/<name>, from <JUNO_BACKUP_FROM_PARENT>/<name>.
+  _juno_add_aggregate(juno_backup_download "download;--every-module"
+                      "Downloading the newest backup of every Juno module")
+  _juno_add_aggregate(juno_backup_upload "upload;--every-module"
+                      "Uploading JUNO_BACKUP_FROM_PARENT/<name> into every Juno module")
+  _juno_add_aggregate(juno_restore_from "restore;--from-environment;--every-module"
+                      "Restoring every Juno module from JUNO_BACKUP_FROM_PARENT/<name>")
+  foreach(action backup restore upgrade backup_list backup_delete start status backup_download
+                 backup_upload restore_from)
     set_property(TARGET juno_${action} APPEND PROPERTY JUNO_MODULE_CONFIGS "${module_config}")
   endforeach()
   # The aggregate upgrade builds what each module's upgrade builds first.

@@ -3,11 +3,13 @@
 # satellite's module there, and runs `make juno_upgrade` on examples/satellite twice: first to
 # install version 1, then, after switching to version 2, to back the module up and upgrade it.
 # Between the steps DFINITY's icp CLI calls the running satellite (a counter), so the story shows:
-# the counter survives the upgrade and v2 counts in tens; `make juno_restore` brings back v1 and
-# the count it had; an upgrade to a build whose post_upgrade traps fails and v1 runs on. Then it
-# lists the backups. A second story follows (motoko_story): a Motoko counter from examples/motoko
-# keeps its count across `make juno_upgrade` and `make juno_restore` brings back version 1 and its
-# count. Everything lands in build/main-job.
+# the counter survives the upgrade and v2 counts in tens; the upgrade's restore point was copied
+# off-chain (JUNO_UPGRADE_DOWNLOAD), so when the module then loses its backups and its code, `make
+# juno_restore_from_satellite` brings v1 and its count back from that folder; `make juno_restore`
+# brings back v1 and the count it had; an upgrade to a build whose post_upgrade traps fails and v1
+# runs on. Then it lists the backups. A second story follows (motoko_story): a Motoko counter from
+# examples/motoko keeps its count across `make juno_upgrade` and `make juno_restore` brings back
+# version 1 and its count. Everything lands in build/main-job.
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -87,11 +89,22 @@ call() {
   fi
   echo "$answer"
 }
+# call_fails <method>: a call that must fail (the module has no code), with the IC's answer.
+call_fails() {
+  printf '   icp canister call %s %s -> ' "$satellite" "$1"
+  if "$icp" canister call "$satellite" "$1" '()' -n "$url" -k fetch --identity me >"$work/icp-call.out" 2>&1; then
+    echo "$(cat "$work/icp-call.out")"
+    echo "main-job: \`icp canister call $satellite $1\` answered; the module should have no code" >&2
+    exit 1
+  fi
+  echo "(failed, as it must)"
+  grep -m 1 -o 'IC0[0-9]*[^"]*' "$work/icp-call.out" | sed 's/^/   /' || true
+}
 
 echo "== examples/satellite, version 1: make juno_upgrade installs it"
 quietly "$work/satellite-configure.log" cmake -S examples/satellite -B "$work/satellite" -G "Unix Makefiles" \
   -DCMAKE_PREFIX_PATH="$work/prefix" -DJUNO_MODE=development -DJUNO_NETWORK="$url" \
-  -DJUNO_IDENTITY="$work/identity.pem" -DSATELLITE_VERSION=1
+  -DJUNO_IDENTITY="$work/identity.pem" -DSATELLITE_VERSION=1 -DJUNO_UPGRADE_DOWNLOAD=ON
 make -C "$work/satellite" --no-print-directory juno_upgrade
 call version
 call increment
@@ -100,6 +113,25 @@ echo "== version 2: make juno_upgrade backs the module up, then upgrades it"
 quietly "$work/satellite-configure-2.log" cmake -DSATELLITE_VERSION=2 "$work/satellite"
 make -C "$work/satellite" --no-print-directory juno_upgrade
 echo "-- the count survived the upgrade, and version 2 counts in tens:"
+call version
+call get
+call increment
+
+echo "-- JUNO_UPGRADE_DOWNLOAD copied the upgrade's restore point off-chain:"
+copy=$(find "$work/satellite/juno/restore-points/satellite" -mindepth 1 -maxdepth 1 -type d)
+if [ "$(echo "$copy" | wc -l)" -ne 1 ] || [ -z "$copy" ]; then
+  echo "main-job: expected one copy in $work/satellite/juno/restore-points/satellite, found: $copy" >&2
+  exit 1
+fi
+"$helper" verify --dir "$copy"
+
+echo "== the disaster: the module loses its on-chain backups and its code"
+JUNO_SNAPSHOT=all make -C "$work/satellite" --no-print-directory juno_backup_delete_satellite
+node tests/replica/tools/uninstall-code.mjs "$url" "$work/identity.pem" "$satellite"
+call_fails get
+
+echo "== make juno_restore_from_satellite JUNO_BACKUP_FROM=<the copy>: version 1 and its count are back"
+JUNO_BACKUP_FROM="$copy" make -C "$work/satellite" --no-print-directory juno_restore_from_satellite
 call version
 call get
 call increment

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "cli/backup_folder.hpp"
 #include "cli/output.hpp"
 #include "ic/agent.hpp"
 #include "ic/error.hpp"
@@ -15,6 +16,7 @@
 #include "juno/interrupt.hpp"
 #include "juno/lifecycle.hpp"
 #include "juno/module_lock.hpp"
+#include "juno/records.hpp"
 #include "juno/recovery.hpp"
 #include "juno/restore.hpp"
 #include "juno/snapshots.hpp"
@@ -348,6 +350,19 @@ std::string backup_dir(const ParsedFlags& flags, const char* flag, const char* v
          std::string("no folder given: pass --") + flag + " <folder> (or set " + variable + ")");
 }
 
+// The off-chain backup folder the flags and the environment name (backup_folder.hpp).
+std::optional<std::filesystem::path> folder_of(const ParsedFlags& flags,
+                                               const Connection& connection, FolderUse use) {
+    FolderRequest request;
+    request.use = use;
+    request.folder_flag = flags.get(use == FolderUse::Restore ? "from" : "dir");
+    request.parent_flag = flags.get(use == FolderUse::Restore ? "from-parent" : "parent-dir");
+    request.every_module = flags.has("every-module");
+    request.module_name = connection.module_name;
+    if (connection.config) request.build_dir = connection.config->build_dir.value_or("");
+    return backup_folder(request, process_environment());
+}
+
 std::string transfer_command(const Connection& connection, const juno::Context& context,
                              const std::string& action, const std::string& dir_flag,
                              const std::string& dir) {
@@ -386,19 +401,27 @@ int run_restore(const ParsedFlags& flags) {
             std::optional<juno::transfer::UploadResult> uploaded;
             // Flags override the environment: --snapshot sets JUNO_BACKUP_FROM aside, and
             // --from (or JUNO_BACKUP_FROM without --snapshot) sets JUNO_SNAPSHOT aside.
-            std::optional<std::string> from = flags.get("from");
-            if (from && flags.get("snapshot")) {
+            const bool from_flag = flags.get("from") || flags.get("from-parent");
+            if (from_flag && flags.get("snapshot")) {
                 fail(ErrorKind::Usage, "give --from <folder> or --snapshot <id>, not both");
             }
-            if (!from && !flags.get("snapshot")) {
-                if (const char* env = std::getenv("JUNO_BACKUP_FROM"); env && *env) from = env;
+            std::optional<std::string> from;
+            if (from_flag || !flags.get("snapshot")) {
+                if (auto folder = folder_of(flags, connection, FolderUse::Restore)) {
+                    from = folder->string();
+                }
             }
             // What juno_restore_from_<name> runs: a folder is required, never the newest backup.
             if (!from && flags.has("from-environment")) {
                 fail(ErrorKind::Usage,
-                     "no backup folder given: set JUNO_BACKUP_FROM=<folder> (a folder written by "
-                     "juno_backup_download_<name>, juno-helper download, icp or Juno's CLI); "
-                     "nothing was done");
+                     flags.has("every-module")
+                         ? "no backup folders given: set JUNO_BACKUP_FROM_PARENT=<folder>, a "
+                           "folder with one sub-folder per module name (as juno_backup_download "
+                           "writes them); nothing was done"
+                         : "no backup folder given: set JUNO_BACKUP_FROM=<folder> (a folder "
+                           "written by juno_backup_download_<name>, juno-helper download, icp or "
+                           "Juno's CLI) or JUNO_BACKUP_FROM_PARENT=<folder> (its sub-folder "
+                           "<name>); nothing was done");
             }
             if (from) {
                 // A folder's backup is uploaded as a new backup of the module, then loaded.
@@ -589,23 +612,129 @@ int run_upgrade(const ParsedFlags& flags) {
         });
 }
 
+// The copies JUNO_UPGRADE_DOWNLOAD keeps, of the latest upgrade's restore point (the backup the
+// helper's records name): after the install, of the restore point that upgrade took or kept; and
+// before the next install, of the previous upgrade's if its copy is still missing (a copy that
+// failed), since the next upgrade may replace that backup on-chain. The copy is made after the
+// install, not before: the exact restore point is taken while the module is stopped for the
+// install, and copying it then would keep the module stopped for the whole download.
+enum class UpgradeCopy { Before, After };
+
+std::optional<UpgradeCopy> upgrade_copy(const ParsedFlags& flags) {
+    if (flags.has("before-upgrade") && flags.has("after-upgrade")) {
+        fail(ErrorKind::Usage, "give --before-upgrade or --after-upgrade, not both");
+    }
+    if ((flags.has("before-upgrade") || flags.has("after-upgrade")) && flags.get("snapshot")) {
+        fail(ErrorKind::Usage,
+             "--before-upgrade and --after-upgrade choose the backup themselves; drop --snapshot");
+    }
+    if (flags.has("before-upgrade")) return UpgradeCopy::Before;
+    if (flags.has("after-upgrade")) return UpgradeCopy::After;
+    return std::nullopt;
+}
+
+std::optional<juno::Snapshot> latest_restore_point(juno::Context& context) {
+    std::optional<juno::UpgradeRecord> latest;
+    if (context.state) latest = juno::load_upgrade_record(context.state->upgrade_record());
+    if (!latest) return std::nullopt;
+    return latest->restore_point;
+}
+
+// A restore point's folder that holds its complete download is kept, once it checks out.
+bool already_copied(juno::Context& context, const std::filesystem::path& dir,
+                    const juno::Snapshot& snapshot, Output& out) {
+    std::error_code ec;
+    if (!std::filesystem::exists(dir / juno::transfer::manifest_file, ec)) return false;
+    juno::transfer::CheckedFolder folder;
+    try {
+        folder = juno::transfer::check_folder(dir);
+    } catch (const ic::Error& error) {
+        ic::rethrow_with_message(
+            error, std::string(error.what()) + "\nThe copy of restore point " +
+                       juno::backup_id(snapshot) + " in " + dir.string() +
+                       " no longer checks out. Move the folder aside and run the upgrade again to "
+                       "download it anew: " +
+                       context.module.command_for("upgrade"));
+    }
+    if (!folder.manifest || folder.manifest->snapshot_id != snapshot.id ||
+        folder.manifest->canister_id != context.module.canister.to_text()) {
+        fail(ErrorKind::Usage, dir.string() + " holds another backup than restore point " +
+                                   juno::backup_id(snapshot) + " of " + context.module.label() +
+                                   "; move it aside and run the upgrade again");
+    }
+    if (out.json()) {
+        auto& a = out.allocator();
+        out.document().AddMember("backup", snapshot_json(snapshot, a), a);
+        out.document().AddMember("dir", json_string(dir.string(), a), a);
+        out.document().AddMember("total_bytes", folder.total_bytes, a);
+        out.document().AddMember("fetched_bytes", std::uint64_t{0}, a);
+        out.document().AddMember("resumed", false, a);
+        return true;
+    }
+    out.line("Restore point " + snapshot_text(snapshot) + " of " + context.module.label() +
+             " is already copied to " + dir.string() +
+             " (checked: every file matches the "
+             "manifest).");
+    return true;
+}
+
 int run_download(const ParsedFlags& flags) {
     return with_module(
         flags, "download", Access::Reads,
         [&](const Connection& connection, juno::Context& context, Output& out) {
             juno::transfer::DownloadOptions options;
-            if (!flags.get("dir") && !std::getenv("JUNO_BACKUP_DIR") &&
-                !context.module.name.empty() && !context.module.build_dir.empty()) {
-                // From a build (juno_backup_download_<name>): <build>/juno/backups/<name>.
-                options.dir = std::filesystem::path(context.module.build_dir) / "juno" / "backups" /
-                              context.module.name;
-            } else {
-                options.dir = backup_dir(flags, "dir", "JUNO_BACKUP_DIR");
+            auto folder = folder_of(flags, connection, FolderUse::Download);
+            if (!folder) {
+                fail(ErrorKind::Usage,
+                     "no folder given: pass --dir <folder> (or set JUNO_BACKUP_DIR, or "
+                     "JUNO_BACKUP_PARENT_DIR for its sub-folder <name>)");
             }
+            options.dir = *folder;
             options.snapshot = flags.get("snapshot");
             if (!options.snapshot) {
-                if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env)
+                if (const char* env = std::getenv("JUNO_SNAPSHOT"); env && *env) {
+                    if (flags.has("every-module")) {
+                        fail(ErrorKind::Usage,
+                             std::string("JUNO_SNAPSHOT is set (") + env +
+                                 "), which names one module's backup, but juno_backup_download "
+                                 "downloads every module's newest. Unset it, or run "
+                                 "juno_backup_download_<name> for that module; nothing was done");
+                    }
                     options.snapshot = env;
+                }
+            }
+            const std::optional<UpgradeCopy> copy = upgrade_copy(flags);
+            std::optional<juno::Snapshot> restore_point;
+            if (copy) {
+                restore_point = latest_restore_point(context);
+                if (!restore_point) {
+                    if (out.json()) {
+                        out.document().AddMember("backup", rapidjson::Value(), out.allocator());
+                        return;
+                    }
+                    out.line("No restore point to copy: the helper knows of no upgrade of " +
+                             context.module.label() +
+                             " with a backup (none yet: an install into an empty module has "
+                             "none; or its restore point was deleted).");
+                    return;
+                }
+                // One folder per restore point: an older copy is never overwritten.
+                options.dir /= juno::backup_id(*restore_point);
+                if (already_copied(context, options.dir, *restore_point, out)) return;
+                auto listed = juno::still_listed(juno::list_backups(context), *restore_point);
+                if (!listed) {
+                    // Deleted on purpose (juno_backup_delete): it must not block every upgrade.
+                    context.warn("restore point " + juno::backup_id(*restore_point) + " of " +
+                                 context.module.label() +
+                                 " is no longer among its backups and was never copied off-chain; "
+                                 "nothing to copy");
+                    if (out.json()) {
+                        out.document().AddMember("backup", rapidjson::Value(), out.allocator());
+                    }
+                    return;
+                }
+                restore_point = listed;
+                options.snapshot = ic::to_hex(restore_point->id);
             }
             options.on_bytes =
                 juno::transfer::meter_progress(juno::console(), "downloading backup");
@@ -613,13 +742,25 @@ int run_download(const ParsedFlags& flags) {
             try {
                 result = juno::transfer::download(context, options);
             } catch (const ic::Error& error) {
-                if (error.kind() == ErrorKind::Usage) throw;  // said what to do, wrote nothing
+                if (error.kind() == ErrorKind::Usage && !copy) throw;  // wrote nothing
+                std::string state =
+                    !copy ? context.module.label() + " was not changed."
+                    : *copy == UpgradeCopy::Before
+                        ? context.module.label() + " was not upgraded: it runs as before, and " +
+                              "the restore point of its previous upgrade, backup " +
+                              juno::backup_id(*restore_point) +
+                              ", is on-chain but not copied yet (this upgrade could replace it)."
+                        : context.module.label() + " was upgraded; its restore point, backup " +
+                              juno::backup_id(*restore_point) +
+                              ", is on-chain (kept until the next upgrade) but not copied yet.";
+                std::string next =
+                    copy ? "; run the upgrade again to copy it (it continues the download): " +
+                               context.module.command_for("upgrade")
+                         : "; continue with: " + transfer_command(connection, context, "download",
+                                                                  "--dir", options.dir.string());
                 ic::rethrow_with_message(
-                    error, "download failed: " + std::string(error.what()) + "\n" +
-                               context.module.label() + " was not changed. What was read so far " +
-                               "is kept in " + options.dir.string() + "; continue with: " +
-                               transfer_command(connection, context, "download", "--dir",
-                                                options.dir.string()));
+                    error, "download failed: " + std::string(error.what()) + "\n" + state +
+                               " What was read so far is kept in " + options.dir.string() + next);
             }
             if (out.json()) {
                 auto& a = out.allocator();
@@ -645,7 +786,16 @@ int run_upload(const ParsedFlags& flags) {
     return with_module(
         flags, "upload", Access::Changes,
         [&](const Connection& connection, juno::Context& context, Output& out) {
-            std::string dir = backup_dir(flags, "dir", "JUNO_BACKUP_FROM");
+            auto folder = folder_of(flags, connection, FolderUse::Upload);
+            if (!folder) {
+                fail(ErrorKind::Usage,
+                     flags.has("every-module")
+                         ? "no backup folders given: set JUNO_BACKUP_FROM_PARENT=<folder>, a "
+                           "folder with one sub-folder per module name; nothing was done"
+                         : "no folder given: pass --dir <folder> (or set JUNO_BACKUP_FROM, or "
+                           "JUNO_BACKUP_FROM_PARENT for its sub-folder <name>)");
+            }
+            std::string dir = folder->string();
             auto result =
                 upload_folder(flags, connection, context, dir,
                               transfer_command(connection, context, "upload", "--dir", dir));
@@ -805,6 +955,11 @@ const std::vector<Command>& commands() {
               {"from", true, "<folder>",
                "upload this downloaded backup first and load it (env "
                "JUNO_BACKUP_FROM)"},
+              {"from-parent", true, "<folder>",
+               "with --from: the backup in <folder>/<module name> (env "
+               "JUNO_BACKUP_FROM_PARENT)"},
+              {"every-module", false, "",
+               "refuse a one-module folder (what juno_restore_from runs)"},
               {"allow-package-change", true, "<list>",
                "with --from: allow a backup whose module is of another kind: kind"},
               {"keep", true, "<n>", "with --from: backups to keep, 1 to 10 (default 1)"},
@@ -850,8 +1005,17 @@ const std::vector<Command>& commands() {
          "manifest; continues an interrupted download",
          with_connection(
              {{"dir", true, "<folder>", "where to write it (env JUNO_BACKUP_DIR)"},
+              {"parent-dir", true, "<folder>",
+               "write it into <folder>/<module name> (env JUNO_BACKUP_PARENT_DIR)"},
+              {"every-module", false, "",
+               "refuse a one-module folder (what juno_backup_download runs)"},
               {"snapshot", true, "<id>",
-               "the backup to download (hex; default: the newest; env JUNO_SNAPSHOT)"}}),
+               "the backup to download (hex; default: the newest; env JUNO_SNAPSHOT)"},
+              {"after-upgrade", false, "",
+               "copy the latest upgrade's restore point into <folder>/<backup id> unless it is "
+               "there (what juno_upgrade runs after the install with JUNO_UPGRADE_DOWNLOAD ON)"},
+              {"before-upgrade", false, "",
+               "the same, before an install (its failure says the module was not upgraded)"}}),
          run_download},
         {"upload",
          "add a downloaded backup folder (juno-helper's, icp's or Juno CLI's) to the module's "
@@ -859,6 +1023,10 @@ const std::vector<Command>& commands() {
          "continues an interrupted upload",
          with_connection(
              {{"dir", true, "<folder>", "the backup's folder (env JUNO_BACKUP_FROM)"},
+              {"parent-dir", true, "<folder>",
+               "the backup in <folder>/<module name> (env JUNO_BACKUP_FROM_PARENT)"},
+              {"every-module", false, "",
+               "refuse a one-module folder (what juno_backup_upload runs)"},
               {"allow-package-change", true, "<list>",
                "allow a backup whose module is of another kind: kind (or all; env "
                "JUNO_ALLOW_PACKAGE_CHANGE)"},

@@ -7,6 +7,7 @@
 #include "juno/interrupt.hpp"
 #include "juno/lifecycle.hpp"
 #include "juno/records.hpp"
+#include "juno/transfer/unfinished_uploads.hpp"
 
 namespace juno {
 
@@ -69,7 +70,36 @@ RestoreResult restore(Context& context, const std::optional<std::string>& hex,
                                                   context.module.command_for("backup"));
     }
     RestoreResult result;
-    result.restored = hex ? find_backup(backups, *hex, context.module) : *newest(backups);
+    // An upload that has not finished holds zeros where data is missing: never loaded.
+    std::vector<transfer::UnfinishedUpload> unfinished;
+    if (context.state)
+        unfinished = transfer::load_unfinished_uploads(context.state->unfinished_uploads());
+    std::vector<Snapshot> finished = transfer::finished_backups(backups, unfinished);
+    if (hex) {
+        result.restored = find_backup(backups, *hex, context.module);
+        for (const auto& u : unfinished) {
+            if (u.snapshot_id != result.restored.id) continue;
+            throw ic::Error(ic::ErrorKind::Usage,
+                            "backup " + backup_id(result.restored) + " of " +
+                                context.module.label() + " is an upload from " + u.dir.string() +
+                                " that has not finished; loading it would install a module with "
+                                "zeros where data is missing. It was not touched. Finish the "
+                                "upload with: juno-helper upload --canister " +
+                                context.module.canister.to_text() + " --dir " + u.dir.string() +
+                                ", or delete it with: " + context.module.command_for("delete") +
+                                " (JUNO_SNAPSHOT=" + backup_id(result.restored) + ")");
+        }
+    } else if (finished.empty()) {
+        throw ic::Error(ic::ErrorKind::Usage,
+                        context.module.label() +
+                            " holds no finished backup (only uploads that "
+                            "stopped part-way); it was not touched. Finish an "
+                            "upload by running it again, or take a backup "
+                            "with: " +
+                            context.module.command_for("backup"));
+    } else {
+        result.restored = *newest(finished);
+    }
     bool load_requested = false;
     try {
         result.final_state = with_module_stopped(context, [&](const CanisterStatus&) {

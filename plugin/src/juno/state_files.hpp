@@ -24,6 +24,8 @@ struct StateFiles {
     std::filesystem::path journal() const { return folder / (key + ".journal.json"); }
     std::filesystem::path backup_record() const { return folder / (key + ".backup.json"); }
     std::filesystem::path upgrade_record() const { return folder / (key + ".upgrade.json"); }
+    // transfer/unfinished_uploads.hpp
+    std::filesystem::path unfinished_uploads() const { return folder / (key + ".uploads"); }
     std::filesystem::path lock() const { return folder / (key + ".lock"); }
 };
 

@@ -14,7 +14,9 @@
 #include "ic/error.hpp"
 #include "juno/file_descriptor.hpp"
 #include "juno/interrupt.hpp"
+#include "juno/records.hpp"
 #include "juno/transfer/progress_log.hpp"
+#include "juno/transfer/unfinished_uploads.hpp"
 
 namespace juno::transfer {
 
@@ -82,6 +84,31 @@ void check_kind(Context& context, const CheckedFolder& folder, const fs::path& d
                         "--allow-package-change=kind (or JUNO_ALLOW_PACKAGE_CHANGE=kind).");
 }
 
+// Deletes the snapshots of this module's uploads that stopped part-way and whose folder no longer
+// holds their progress record: nothing can finish them, and each takes a place of the module's
+// snapshot limit while holding zeros where data is missing. Returns the backups left.
+std::vector<Snapshot> clear_abandoned_uploads(Context& context, std::vector<Snapshot> backups) {
+    if (!context.state) return backups;
+    const fs::path file = context.state->unfinished_uploads();
+    for (const auto& unfinished : load_unfinished_uploads(file)) {
+        auto listed = still_listed(backups, unfinished.snapshot_id);
+        if (listed && can_be_finished(unfinished)) continue;
+        if (listed) {
+            context.progress("backup " + backup_id(*listed) + " is an upload from " +
+                             unfinished.dir.string() +
+                             " that stopped part-way, and that folder no longer holds its "
+                             "progress record (" +
+                             upload_progress_file +
+                             "), so it can never be finished: deleting it, since it holds zeros "
+                             "where data is missing and takes a place among the backups");
+            delete_backups(context, ic::to_hex(unfinished.snapshot_id), false);
+            std::erase_if(backups, [&](const Snapshot& b) { return b.id == listed->id; });
+        }
+        remove_unfinished_upload(file, unfinished.snapshot_id);
+    }
+    return backups;
+}
+
 }  // namespace
 
 UploadResult upload(Context& context, const UploadOptions& options) {
@@ -114,6 +141,7 @@ UploadResult upload(Context& context, const UploadOptions& options) {
     }
     if (!result.resumed) {
         check_kind(context, folder, dir, options.package_checks);
+        backups = clear_abandoned_uploads(context, std::move(backups));
         // The record is what lets an interrupted upload continue: without it, a snapshot created
         // (perhaps replacing a backup) could not be finished. Check that it can be written first.
         if (::access(dir.c_str(), W_OK) != 0) {
@@ -153,6 +181,9 @@ UploadResult upload(Context& context, const UploadOptions& options) {
         log.emplace(
             ProgressWriter::create(record_path, ProgressHeader{"upload", target, snapshot_id}));
         log->add(metadata_line(dir));
+        if (context.state) {
+            add_unfinished_upload(context.state->unfinished_uploads(), {snapshot_id, dir});
+        }
     }
 
     std::vector<FileDescriptor> files;
@@ -229,6 +260,9 @@ UploadResult upload(Context& context, const UploadOptions& options) {
     }
     result.sent_bytes = done - kept;
     log.reset();
+    // The state file's line first: a progress record left alone only lets the same command
+    // complete the upload again, while a line left alone would have its backup deleted.
+    if (context.state) remove_unfinished_upload(context.state->unfinished_uploads(), snapshot_id);
     std::error_code ec;
     fs::remove(record_path, ec);
     for (const auto& b : list_backups(context)) {
