@@ -65,9 +65,10 @@ expect() {
 expect refused v18.20.4 # Debian 12's nodejs
 expect refused v18.19.0
 expect refused v20.5.1
+expect refused v20.20.2 # an older LTS: the replica's 64-bit Wasm needs Node.js 24's V8
+expect refused v23.11.1
 expect accepted "v$node_minimum"
-expect accepted v20.10.0 # 10 > 6: compared as numbers, not as text
-expect accepted v20.20.2
+expect accepted v24.10.0 # 10 > 0: compared as numbers, not as text
 expect accepted "v$node_pinned"
 expect accepted v100.0.0
 expect refused none
