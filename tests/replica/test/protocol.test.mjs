@@ -193,3 +193,17 @@ describe('request ids', () => {
     }
   });
 });
+
+// read_canister_snapshot_data's reply is encoded by hand (src/management.mjs): byte for byte what
+// IDL.encode writes, whatever the length's LEB128 width.
+describe('snapshot slice replies', () => {
+  it('are IDL.encode\'s bytes', async () => {
+    const { encodeChunkReply } = await import('../src/management.mjs');
+    const { IDL, methodTypes } = await import('../src/idl.mjs');
+    const types = methodTypes('read_canister_snapshot_data').retTypes;
+    for (const n of [0, 1, 127, 128, 16383, 16384, 1_048_576, 2_000_000]) {
+      const chunk = new Uint8Array(n).map((_, i) => i * 31);
+      assert.deepEqual(Buffer.from(encodeChunkReply(chunk)), Buffer.from(IDL.encode(types, [{ chunk }])), `${n} bytes`);
+    }
+  });
+});
