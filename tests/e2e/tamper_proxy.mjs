@@ -92,16 +92,52 @@ export const forge = {
 
 // ---- the proxy ------------------------------------------------------------------------------------
 
+// Where the proxy can drop a connection, as a network or a crashing boundary node does:
+//   'request-body': once part of a large request body has arrived (the replica sees nothing);
+//   'answer': after the replica answered, before any of the answer reaches the helper (the call
+//     took effect; its answer is lost);
+//   'response': after the status line and half of the answer's body.
+export const DROP_POINTS = ['request-body', 'answer', 'response'];
+
 // Starts a proxy in front of `upstream` on a free loopback port.
 //   proxy.tamper(match, forgery, {times}) tampers with the next `times` (default 1) replies that
 //     carry a certificate and whose exchange satisfies `match` (a predicate over the exchange);
+//   proxy.drop(match, at, {times, skip}) drops the connection at `at` (one of DROP_POINTS) for the
+//     next `times` (default 1; -1: until proxy.heal()) exchanges satisfying `match`, once `skip`
+//     (default 0) of them have passed. For 'request-body', `match` sees only what is known before
+//     the body is read: { path, length } (the Content-Length); the exchange then records
+//     dropped: 'request-body' with no method. proxy.dropped() lists the exchanges dropped;
 //   proxy.exchanges lists every IC API exchange: what was asked, the HTTP status, the certificate
 //     the replica sent (`certificate`) and whether the proxy replaced it (`tampered`).
 export async function startTamperProxy(upstream) {
   const exchanges = [];
   const rules = [];
+  let drops = [];
+
+  // The drop rule that acts on this exchange at `at`, consuming one of its times.
+  const takeDrop = (at, exchange) => {
+    const rule = drops.find((d) => d.at === at && d.times !== 0 && d.match(exchange));
+    if (!rule) return null;
+    if (rule.skip > 0) {
+      rule.skip -= 1;
+      return null;
+    }
+    if (rule.times > 0) rule.times -= 1;
+    return rule;
+  };
 
   async function forward(req, res) {
+    const early = { path: req.url, length: Number(req.headers['content-length'] ?? 0) };
+    if (takeDrop('request-body', early)) {
+      exchanges.push({ ...early, dropped: 'request-body' });
+      // Wait for the first part of the body so that the helper is mid-send when the socket goes.
+      await new Promise((resolve) => {
+        req.once('data', resolve);
+        req.once('end', resolve);
+      });
+      req.socket.destroy();
+      return;
+    }
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
     const body = new Uint8Array(Buffer.concat(chunks));
@@ -137,6 +173,19 @@ export async function startTamperProxy(upstream) {
     }
     const out = { 'content-length': reply.length };
     for (const name of ['content-type', 'retry-after']) if (answer.headers.has(name)) out[name] = answer.headers.get(name);
+    if (takeDrop('answer', exchange)) {
+      exchange.dropped = 'answer';
+      req.socket.destroy();
+      return;
+    }
+    if (takeDrop('response', exchange)) {
+      exchange.dropped = 'response';
+      res.writeHead(answer.status, out);
+      res.write(reply.subarray(0, Math.floor(reply.length / 2)));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // let the half reach the helper
+      req.socket.destroy();
+      return;
+    }
     res.writeHead(answer.status, out);
     res.end(reply);
   }
@@ -157,6 +206,15 @@ export async function startTamperProxy(upstream) {
     },
     // The exchanges whose certificate the proxy replaced.
     tampered: () => exchanges.filter((e) => e.tampered),
+    drop(match, at, { times = 1, skip = 0 } = {}) {
+      if (!DROP_POINTS.includes(at)) throw new Error(`drop: at must be one of ${DROP_POINTS.join(', ')}`);
+      drops.push({ match, at, times, skip });
+    },
+    // Ends every drop rule: the network is back.
+    heal() {
+      drops = [];
+    },
+    dropped: () => exchanges.filter((e) => e.dropped),
     close() {
       server.closeAllConnections?.();
       return new Promise((resolve) => server.close(resolve));

@@ -45,6 +45,36 @@ TEST(ProgressLog, ReadsBackWhatWasAppendedAndIgnoresATornLastLine) {
     EXPECT_EQ(read->slices[1], b);
 }
 
+// An upload whose metadata call has not answered yet: no snapshot, the backups listed before and
+// each signed try of the call, read back as they were written.
+TEST(ProgressLog, APendingUploadKeepsTheListedBackupsAndTheCall) {
+    auto file = scratch("pending") / "p.log";
+    ProgressHeader header{"upload", "ryjl3-tyaaa-aaaaa-aaaba-cai", {}};
+    SliceRecord metadata{"metadata.json", 0, 321, ic::sha256(ic::Bytes{3})};
+    CallRecord call{ic::sha256(ic::Bytes{4}), 1'796'185'726'716'000'000ull};
+    {
+        auto writer = ProgressWriter::create(file, header);
+        writer.add(metadata);
+        writer.add_listed({0xab, 0x01});
+        writer.add_listed({0xcd});
+        writer.add_call(call);
+    }
+    std::ifstream in(file);
+    std::string first;
+    std::getline(in, first);
+    EXPECT_NE(first.find(" upload ryjl3-tyaaa-aaaaa-aaaba-cai pending"), std::string::npos)
+        << first;
+    auto read = read_progress(file);
+    ASSERT_TRUE(read);
+    EXPECT_EQ(read->header, header);
+    EXPECT_TRUE(read->header.snapshot_id.empty());
+    ASSERT_EQ(read->slices.size(), 1u);
+    EXPECT_EQ(read->slices[0], metadata);
+    EXPECT_EQ(read->listed, (std::vector<ic::Bytes>{{0xab, 0x01}, {0xcd}}));
+    ASSERT_EQ(read->calls.size(), 1u);
+    EXPECT_EQ(read->calls[0], call);
+}
+
 TEST(ProgressLog, AForeignFileIsRefusedNamingIt) {
     auto file = scratch("foreign") / "p.log";
     std::ofstream(file) << "something else\n";

@@ -67,8 +67,23 @@ TEST(Metadata, WritesIcpsEncodings) {
     EXPECT_NE(json.find("\"source\": {\n    \"taken_from_canister\": null"), std::string::npos);
     EXPECT_NE(json.find("\"global_timer\": {\n    \"active\": 42"), std::string::npos);
     EXPECT_NE(json.find("\"on_low_wasm_memory_hook_status\": \"ready\""), std::string::npos);
-    EXPECT_NE(json.find("\"v128\": \"340282366920938463463374607431768211455\""),
-              std::string::npos);
+    // serde_json of candid::Nat: num-bigint's base-2^32 digits, least significant first.
+    auto compact = [](std::string text) {
+        std::erase_if(text, [](char c) { return c == ' ' || c == '\n'; });
+        return text;
+    };
+    EXPECT_NE(compact(json).find(R"("v128":[4294967295,4294967295,4294967295,4294967295])"),
+              std::string::npos)
+        << json;
+    SnapshotMetadata small;
+    SnapshotGlobal g;
+    g.type = SnapshotGlobal::Type::V128;
+    g.v128 = ic::candid::BigInt::from_u64(0x1'0000'0002ull);
+    SnapshotGlobal zero;
+    zero.type = SnapshotGlobal::Type::V128;
+    small.globals = {g, zero};
+    std::string two = compact(metadata_to_json(small));
+    EXPECT_NE(two.find(R"("globals":[{"v128":[2,1]},{"v128":[]}])"), std::string::npos) << two;
     SnapshotMetadata m;
     m.global_timer = GlobalTimer{};
     EXPECT_NE(metadata_to_json(m).find("\"global_timer\": \"inactive\""), std::string::npos);
@@ -83,7 +98,8 @@ TEST(Metadata, ReadsWhatIcpWrote) {
   },
   "taken_at_timestamp": 1796185726716000000,
   "wasm_module_size": 15,
-  "globals": [{"i32": 5}, {"v128": 12}],
+  "globals": [{"i32": 5}, {"v128": [12]}, {"v128": []}, {"v128": [0, 1]}, {"v128": 7},
+              {"v128": "340282366920938463463374607431768211455"}],
   "wasm_memory_size": 0,
   "stable_memory_size": 9,
   "wasm_chunk_store": [],
@@ -97,9 +113,14 @@ TEST(Metadata, ReadsWhatIcpWrote) {
     EXPECT_EQ(m.wasm_module_size, 15u);
     EXPECT_EQ(m.stable_memory_size, 9u);
     EXPECT_EQ(m.canister_version, 3u);
-    ASSERT_EQ(m.globals.size(), 2u);
+    ASSERT_EQ(m.globals.size(), 6u);
     EXPECT_EQ(m.globals[0].integer, 5);
     EXPECT_EQ(m.globals[1].v128, ic::candid::BigInt::from_u64(12));
+    EXPECT_EQ(m.globals[2].v128, ic::candid::BigInt::from_u64(0));
+    EXPECT_EQ(m.globals[3].v128, ic::candid::BigInt::from_u64(1ull << 32));
+    // Candid's Nat also reads an integer and a decimal string.
+    EXPECT_EQ(m.globals[4].v128, ic::candid::BigInt::from_u64(7));
+    EXPECT_EQ(m.globals[5].v128.magnitude, ic::Bytes(16, 0xff));
     ASSERT_TRUE(m.global_timer);
     EXPECT_FALSE(m.global_timer->active);
     EXPECT_EQ(m.on_low_wasm_memory_hook_status, "condition_not_satisfied");

@@ -1,4 +1,6 @@
 // juno-helper: the native half of juno-cmake. Each CMake target runs one command of it.
+#include <malloc.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -37,6 +39,13 @@ void print_command_help(const cli::Command& command) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // One malloc arena for every thread: a snapshot transfer's threads each allocate and free 2 MB
+    // slices, and glibc's per-thread arenas each kept their own peak, so the peak RSS was the sum
+    // of the threads' (67-76 MiB for 8 slices in flight) rather than what is live (about 41 MiB).
+    // Big allocations are few, so the shared arena's lock costs nothing measurable.
+#ifdef M_ARENA_MAX
+    mallopt(M_ARENA_MAX, 1);
+#endif
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         print_usage(args.empty() ? std::cerr : std::cout);

@@ -290,15 +290,22 @@ Bytes Agent::update(const Principal& canister_id, const Principal& effective_can
         }
         if (response.status == 202) return poll(effective_canister_id, call.request_id);
         if (response.status == 200) {
-            cbor::Value reply = cbor::decode(response.body);
-            const cbor::Value* status = reply.find("status");
-            if (!status) throw reject_from(reply);  // v2: a non-replicated rejection
-            const std::string& state = status->as_text("status");
-            if (state == "non_replicated_rejection") throw reject_from(reply);
-            if (state != "replied")
-                fail(ErrorKind::Protocol, "unknown call status '" + state + "'");
-            Certificate certificate =
-                check(reply.at("certificate").as_bytes("certificate"), effective_canister_id);
+            // The answer (up to a 2 MB snapshot slice) is copied from the response body to its
+            // CBOR, to the certificate's tree and to the bytes returned: the body is released
+            // once decoded and the CBOR once the certificate is checked, not at the return, which
+            // is most of a download's memory per slice in flight.
+            Certificate certificate = [&] {
+                cbor::Value reply = cbor::decode(response.body);
+                Bytes().swap(response.body);
+                const cbor::Value* status = reply.find("status");
+                if (!status) throw reject_from(reply);  // v2: a non-replicated rejection
+                const std::string& state = status->as_text("status");
+                if (state == "non_replicated_rejection") throw reject_from(reply);
+                if (state != "replied")
+                    fail(ErrorKind::Protocol, "unknown call status '" + state + "'");
+                return check(reply.at("certificate").as_bytes("certificate"),
+                             effective_canister_id);
+            }();
             // A synchronous reply certifies this request's status; one without it answers some
             // other request (a replica still working answers 202 instead).
             Bytes rid(call.request_id.begin(), call.request_id.end());

@@ -17,9 +17,28 @@ struct GlobalInit {
 
 void ensure_curl_initialised() { static GlobalInit init; }
 
+// Where a response body is collected: the handle tells its Content-Length once the headers are in.
+struct Sink {
+    CURL* handle = nullptr;
+    Bytes* body = nullptr;
+};
+
+// The IC's largest answers (a 2 MB snapshot slice, a certified reply holding it) are known in size
+// up front: reserving it once keeps the body from growing by doubling, which held up to three
+// times its size (the old and new buffers at once) for every slice in flight.
+constexpr curl_off_t max_reserved_body = 64 * 1024 * 1024;
+
 size_t collect(char* data, size_t size, size_t count, void* userdata) {
-    auto* body = static_cast<Bytes*>(userdata);
-    body->insert(body->end(), data, data + size * count);
+    auto* sink = static_cast<Sink*>(userdata);
+    if (sink->body->empty()) {
+        curl_off_t length = -1;
+        if (curl_easy_getinfo(sink->handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) ==
+                CURLE_OK &&
+            length > 0 && length <= max_reserved_body) {
+            sink->body->reserve(static_cast<std::size_t>(length));
+        }
+    }
+    sink->body->insert(sink->body->end(), data, data + size * count);
     return size * count;
 }
 
@@ -117,6 +136,7 @@ HttpResponse Transport::exchange(std::string_view path, const ByteView* body) {
         CURL* h = curl_->handle;
         curl_easy_reset(h);
         HttpResponse response;
+        Sink sink{h, &response.body};
         curl_easy_setopt(h, CURLOPT_URL, url.c_str());
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
@@ -124,7 +144,7 @@ HttpResponse Transport::exchange(std::string_view path, const ByteView* body) {
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
                          static_cast<long>(options_.request_timeout.count()));
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
         curl_easy_setopt(h, CURLOPT_USERAGENT, "juno-helper/0.1");
         // Proxies from the environment would route loopback traffic elsewhere.
         if (loopback_) curl_easy_setopt(h, CURLOPT_NOPROXY, "*");

@@ -1,7 +1,8 @@
 // Envelope checks, in the order and with the outcomes of the IC's HTTP
 // handler: CBOR shape, expiry window, sender authentication, signature.
 // Every failure is an HTTP 400 with a plain-text reason, as on the IC.
-import { Cbor, requestIdOf } from '@icp-sdk/core/agent';
+import { Cbor } from '@icp-sdk/core/agent';
+import { requestIdOf } from './request_id.mjs';
 import { createPublicKey, verify } from 'node:crypto';
 import { HttpError } from './errors.mjs';
 import {

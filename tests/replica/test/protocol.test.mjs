@@ -176,3 +176,34 @@ describe('IC HTTPS interface', () => {
     assert.equal((await post(replica.url, callPath(), new Uint8Array(5 * 1024 * 1024 + 1))).status, 413);
   });
 });
+
+// The replica hashes request contents through node:crypto (src/request_id.mjs): the same ids as
+// @icp-sdk/core's, for every kind of field a request holds.
+describe('request ids', () => {
+  it('match @icp-sdk/core\'s requestIdOf for calls, queries and read_state', async () => {
+    const { requestIdOf: ours } = await import('../src/request_id.mjs');
+    const { requestIdOf: theirs } = await import('@icp-sdk/core/agent');
+    const contents = [
+      { request_type: 'call', sender: new Uint8Array(29).fill(3), canister_id: new Uint8Array(0), method_name: 'upload_canister_snapshot_data', arg: new Uint8Array(2_000_000).map((_, i) => i * 7), ingress_expiry: 1796185726716000000n, nonce: new Uint8Array(16).fill(9) },
+      { request_type: 'read_state', sender: Uint8Array.of(4), paths: [[new TextEncoder().encode('request_status'), new Uint8Array(32).fill(1)], [new TextEncoder().encode('time')], []], ingress_expiry: 300 },
+      { request_type: 'query', sender: Uint8Array.of(4), canister_id: new Uint8Array(10), method_name: 'q', arg: new Uint8Array(0), ingress_expiry: 0, sender_info: { info: new Uint8Array(2), sig: new Uint8Array(0) } },
+    ];
+    for (const content of contents) {
+      assert.equal(Buffer.from(ours(content)).toString('hex'), Buffer.from(theirs(content)).toString('hex'), content.request_type);
+    }
+  });
+});
+
+// read_canister_snapshot_data's reply is encoded by hand (src/management.mjs): byte for byte what
+// IDL.encode writes, whatever the length's LEB128 width.
+describe('snapshot slice replies', () => {
+  it('are IDL.encode\'s bytes', async () => {
+    const { encodeChunkReply } = await import('../src/management.mjs');
+    const { IDL, methodTypes } = await import('../src/idl.mjs');
+    const types = methodTypes('read_canister_snapshot_data').retTypes;
+    for (const n of [0, 1, 127, 128, 16383, 16384, 1_048_576, 2_000_000]) {
+      const chunk = new Uint8Array(n).map((_, i) => i * 31);
+      assert.deepEqual(Buffer.from(encodeChunkReply(chunk)), Buffer.from(IDL.encode(types, [{ chunk }])), `${n} bytes`);
+    }
+  });
+});

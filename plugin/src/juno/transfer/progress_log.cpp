@@ -15,6 +15,7 @@ namespace juno::transfer {
 namespace {
 
 constexpr const char* magic = "juno-helper-transfer 1";
+constexpr const char* pending = "pending";
 
 std::optional<ic::Hash> parse_hash(const std::string& hex) {
     if (hex.size() != 64) return std::nullopt;
@@ -32,7 +33,7 @@ std::optional<ic::Hash> parse_hash(const std::string& hex) {
 
 std::string format_header(const ProgressHeader& h) {
     return std::string(magic) + " " + h.operation + " " + h.canister_id + " " +
-           ic::to_hex(h.snapshot_id) + "\n";
+           (h.snapshot_id.empty() ? std::string(pending) : ic::to_hex(h.snapshot_id)) + "\n";
 }
 
 std::string format_slice(const SliceRecord& s) {
@@ -60,7 +61,7 @@ std::optional<ProgressContents> read_progress(const std::filesystem::path& path)
             snapshot;
         if (word1 + " " + word2 != magic || snapshot.empty()) broken();
         try {
-            contents.header.snapshot_id = ic::from_hex(snapshot);
+            if (snapshot != pending) contents.header.snapshot_id = ic::from_hex(snapshot);
         } catch (const ic::Error&) {
             broken();
         }
@@ -68,6 +69,25 @@ std::optional<ProgressContents> read_progress(const std::filesystem::path& path)
     while (std::getline(in, line)) {
         if (in.eof()) break;  // no newline yet: a torn write
         std::istringstream fields(line);
+        if (line.starts_with("listed ")) {
+            std::string word, id;
+            fields >> word >> id;
+            try {
+                contents.listed.push_back(ic::from_hex(id));
+            } catch (const ic::Error&) {
+            }
+            continue;
+        }
+        if (line.starts_with("call ")) {
+            std::string word, id;
+            CallRecord call;
+            if (!(fields >> word >> id >> call.expiry)) continue;
+            auto h = parse_hash(id);
+            if (!h) continue;
+            call.request_id = *h;
+            contents.calls.push_back(call);
+            continue;
+        }
         SliceRecord slice;
         std::string hash;
         if (!(fields >> slice.name >> slice.offset >> slice.size >> hash)) continue;
@@ -110,6 +130,14 @@ ProgressWriter::~ProgressWriter() {
 }
 
 void ProgressWriter::add(const SliceRecord& slice) { write_line(format_slice(slice)); }
+
+void ProgressWriter::add_listed(const ic::Bytes& snapshot_id) {
+    write_line("listed " + ic::to_hex(snapshot_id) + "\n");
+}
+
+void ProgressWriter::add_call(const CallRecord& call) {
+    write_line("call " + ic::to_hex(call.request_id) + " " + std::to_string(call.expiry) + "\n");
+}
 
 void ProgressWriter::write_line(const std::string& line) {
     // One write per line: O_APPEND keeps it whole against other writers, and a kill can only tear

@@ -1,6 +1,9 @@
 // The record of an off-chain transfer in progress, kept in its folder so that an interrupted
 // download or upload continues where it stopped: a header line naming the module and snapshot,
 // then one line per slice done ("<file> <offset> <size> <sha256>"), appended as each completes.
+// An upload whose snapshot is not known yet (its metadata call is on its way) has "pending" for
+// the snapshot, the backups listed before ("listed <id>") and the call ("call <request id>
+// <ingress expiry>"): what a later run needs to find the snapshot that call may have created.
 // Appending never rewrites what is there, so a kill leaves at worst a torn last line, which is
 // ignored. A download does not trust the lines: it re-hashes each slice on disk before skipping it.
 #pragma once
@@ -23,7 +26,15 @@ struct ProgressHeader {
     std::string operation;    // "download" or "upload"
     std::string canister_id;  // download: the source module; upload: the target module
     ic::Bytes snapshot_id;    // download: the backup read; upload: the snapshot being written
+                              // (empty: pending, the metadata call's answer not yet received)
     bool operator==(const ProgressHeader&) const = default;
+};
+
+// A state-changing call sent: the IC can be asked what became of it until its ingress expiry.
+struct CallRecord {
+    ic::Hash request_id{};
+    std::uint64_t expiry = 0;  // nanoseconds since the epoch, by the replica's clock
+    bool operator==(const CallRecord&) const = default;
 };
 
 struct SliceRecord {
@@ -37,6 +48,8 @@ struct SliceRecord {
 struct ProgressContents {
     ProgressHeader header;
     std::vector<SliceRecord> slices;
+    std::vector<ic::Bytes> listed;  // pending uploads: the target's backups before the call
+    std::vector<CallRecord> calls;  // pending uploads: the metadata call, as each try was signed
 };
 
 std::string format_header(const ProgressHeader& header);
@@ -56,6 +69,8 @@ public:
     ProgressWriter& operator=(ProgressWriter&&) = delete;
     ~ProgressWriter();
     void add(const SliceRecord& slice);
+    void add_listed(const ic::Bytes& snapshot_id);
+    void add_call(const CallRecord& call);
 
 private:
     ProgressWriter(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}

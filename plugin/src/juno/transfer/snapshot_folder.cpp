@@ -85,11 +85,24 @@ void write_global(Writer& w, const SnapshotGlobal& g) {
             w.Key("f64");
             w.Double(g.real);
             break;
-        case SnapshotGlobal::Type::V128:
-            // candid's Nat serializes as its decimal text.
+        case SnapshotGlobal::Type::V128: {
+            // icp's metadata.json is serde_json of ic-management-canister-types' V128(candid::Nat);
+            // Nat derives Serialize over num-bigint's BigUint, which writes its base-2^32 digits,
+            // least significant first, with no high zero digit (zero is []).
             w.Key("v128");
-            w.String(g.v128.to_string().c_str());
+            w.StartArray();
+            const ic::Bytes& bytes = g.v128.magnitude;
+            std::size_t end = bytes.size();
+            while (end > 0 && bytes[end - 1] == 0) --end;
+            for (std::size_t i = 0; i < end; i += 4) {
+                std::uint32_t digit = 0;
+                for (std::size_t k = 0; k < 4 && i + k < end; ++k)
+                    digit |= static_cast<std::uint32_t>(bytes[i + k]) << (8 * k);
+                w.Uint(digit);
+            }
+            w.EndArray();
             break;
+        }
     }
     w.EndObject();
 }
@@ -130,13 +143,25 @@ SnapshotGlobal global_from(const rapidjson::Value& v, const std::string& file) {
         if (type == "f32") g.real = static_cast<float>(g.real);
     } else if (type == "v128") {
         g.type = SnapshotGlobal::Type::V128;
-        if (value.IsUint64()) {
+        // What icp writes (an array of base-2^32 digits, least significant first), and the
+        // other forms candid's Nat reads: an integer and a decimal string.
+        if (value.IsArray()) {
+            if (value.Size() > 4) bad(file, "a v128 global exceeds 128 bits");
+            for (const auto& digit : value.GetArray()) {
+                if (!digit.IsUint()) bad(file, "a v128 global's digit is not a 32-bit number");
+                for (int k = 0; k < 4; ++k)
+                    g.v128.magnitude.push_back(
+                        static_cast<std::uint8_t>(digit.GetUint() >> (8 * k)));
+            }
+        } else if (value.IsUint64()) {
             g.v128 = ic::candid::BigInt::from_u64(value.GetUint64());
         } else if (value.IsString()) {
             g.v128 = bigint_from_decimal(value.GetString(), file);
         } else {
             bad(file, "a v128 global is not a number");
         }
+        while (!g.v128.magnitude.empty() && g.v128.magnitude.back() == 0)
+            g.v128.magnitude.pop_back();
     } else {
         bad(file, "a global has the unknown type \"" + type + "\"");
     }

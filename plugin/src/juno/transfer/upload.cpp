@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -14,7 +15,9 @@
 #include "ic/error.hpp"
 #include "juno/file_descriptor.hpp"
 #include "juno/interrupt.hpp"
+#include "juno/journal.hpp"
 #include "juno/records.hpp"
+#include "juno/recovery.hpp"
 #include "juno/transfer/progress_log.hpp"
 #include "juno/transfer/unfinished_uploads.hpp"
 
@@ -109,6 +112,62 @@ std::vector<Snapshot> clear_abandoned_uploads(Context& context, std::vector<Snap
     return backups;
 }
 
+// Starts the record afresh with the snapshot known: header and metadata line, replacing what was
+// there in one rename, so that a kill leaves either the pending record or this one.
+ProgressWriter restart_record(const fs::path& path, const ProgressHeader& header,
+                              const SliceRecord& metadata) {
+    write_file_atomically(path, format_header(header) + format_slice(metadata));
+    return ProgressWriter::append_to(path);
+}
+
+// The backups listed now that were not listed before and were created by a metadata upload: what
+// a metadata call whose answer was lost may have created. A snapshot taken meanwhile (a backup by
+// another run) is never taken for it: the upload would write into it, and the state file would
+// name it an unfinished upload to delete.
+std::vector<Snapshot> uploaded_since(Context& context, const std::vector<ic::Bytes>& before) {
+    std::vector<Snapshot> out;
+    for (const auto& b : list_backups(context)) {
+        if (std::find(before.begin(), before.end(), b.id) != before.end()) continue;
+        auto meta =
+            context.management.read_canister_snapshot_metadata(context.module.canister, b.id);
+        if (meta.source == "metadata_upload") out.push_back(b);
+    }
+    return out;
+}
+
+// An earlier run sent the metadata call and did not learn its answer (its record is pending).
+// Waits while that call may still execute, then finds the snapshot it created among the backups:
+// nullopt when it created none (it never arrived, or was refused).
+std::optional<Snapshot> find_pending_snapshot(Context& context, const ProgressContents& earlier,
+                                              const fs::path& dir) {
+    if (!earlier.calls.empty()) {
+        JournalRecord call;
+        call.request_method = "upload_canister_snapshot_metadata";
+        call.request_id = earlier.calls.back().request_id;
+        call.request_expiry = 0;
+        for (const auto& c : earlier.calls)
+            call.request_expiry = std::max(call.request_expiry, c.expiry);
+        wait_for_call_in_flight(context, call);
+    }
+    std::vector<Snapshot> created = uploaded_since(context, earlier.listed);
+    if (created.size() > 1) {
+        std::string ids;
+        for (const auto& b : created) ids += " " + backup_id(b);
+        throw ic::Error(ErrorKind::Usage,
+                        "an earlier upload of " + dir.string() + " into " + context.module.label() +
+                            " lost the answer to its metadata call, and since then these backups "
+                            "appeared:" +
+                            ids +
+                            "; which one is the upload's cannot be told. Nothing was sent. "
+                            "Delete the unfinished one with: " +
+                            context.module.command_for("delete") +
+                            " (JUNO_SNAPSHOT=<id>), remove " +
+                            (dir / upload_progress_file).string() + " and upload again.");
+    }
+    if (created.empty()) return std::nullopt;
+    return created.front();
+}
+
 }  // namespace
 
 UploadResult upload(Context& context, const UploadOptions& options) {
@@ -125,8 +184,10 @@ UploadResult upload(Context& context, const UploadOptions& options) {
     std::set<std::pair<std::string, std::uint64_t>> sent;
     ic::Bytes snapshot_id;
     std::optional<ProgressWriter> log;
-    if (earlier && earlier->header.operation == "upload" && earlier->header.canister_id == target &&
-        !earlier->slices.empty() && earlier->slices.front() == metadata_line(dir)) {
+    const bool ours = earlier && earlier->header.operation == "upload" &&
+                      earlier->header.canister_id == target && !earlier->slices.empty() &&
+                      earlier->slices.front() == metadata_line(dir);
+    if (ours && !earlier->header.snapshot_id.empty()) {
         for (const auto& b : backups) {
             if (b.id == earlier->header.snapshot_id) result.snapshot = b;
         }
@@ -137,6 +198,24 @@ UploadResult upload(Context& context, const UploadOptions& options) {
             result.resumed = true;
             context.progress("continuing the upload of " + dir.string() + " into backup " +
                              backup_id(result.snapshot) + " of " + context.module.label());
+        }
+    } else if (ours) {
+        // The earlier run's metadata call may have created a snapshot whose id it never learnt:
+        // creating another would leave that one behind (and perhaps replace a backup for it).
+        if (auto created = find_pending_snapshot(context, *earlier, dir)) {
+            result.snapshot = *created;
+            snapshot_id = created->id;
+            log.emplace(restart_record(record_path, ProgressHeader{"upload", target, snapshot_id},
+                                       metadata_line(dir)));
+            if (context.state) {
+                add_unfinished_upload(context.state->unfinished_uploads(), {snapshot_id, dir});
+            }
+            result.resumed = true;
+            context.progress("the earlier run's metadata call created backup " +
+                             backup_id(*created) +
+                             " (its answer was lost); continuing the upload "
+                             "of " +
+                             dir.string() + " into it");
         }
     }
     if (!result.resumed) {
@@ -176,11 +255,61 @@ UploadResult upload(Context& context, const UploadOptions& options) {
                          ") into a new backup of " + context.module.label() +
                          (choice.victim ? ", replacing " + backup_id(*choice.victim) : ""));
         interrupt::checkpoint();
-        snapshot_id = context.management.upload_canister_snapshot_metadata(
-            context.module.canister, replace, folder.metadata);
+        // Recorded before the call is sent: its answer can be lost (a dropped connection, a
+        // kill), and the snapshot it creates must then be found, not created a second time.
         log.emplace(
-            ProgressWriter::create(record_path, ProgressHeader{"upload", target, snapshot_id}));
-        log->add(metadata_line(dir));
+            restart_record(record_path, ProgressHeader{"upload", target, {}}, metadata_line(dir)));
+        for (const auto& b : backups) log->add_listed(b.id);
+        ic::Agent agent = context.agent.fork();
+        agent.observe_calls([&](const std::string&, const ic::Hash& id, std::uint64_t expiry) {
+            log->add_call(CallRecord{id, expiry});
+        });
+        try {
+            snapshot_id =
+                ic::management::ManagementCanister(agent).upload_canister_snapshot_metadata(
+                    context.module.canister, replace, folder.metadata);
+        } catch (const ic::RejectError&) {
+            log.reset();  // the IC refused it: nothing was created
+            std::error_code ignored;
+            fs::remove(record_path, ignored);
+            throw;
+        } catch (const ic::Error& error) {
+            // The answer was lost or could not be trusted: the backup list tells whether the call
+            // created a snapshot, when it can be read.
+            std::optional<Snapshot> created;
+            if (error.kind() == ErrorKind::Network) {
+                try {
+                    auto found = uploaded_since(context, [&] {
+                        std::vector<ic::Bytes> ids;
+                        for (const auto& b : backups) ids.push_back(b.id);
+                        return ids;
+                    }());
+                    if (found.size() == 1) created = found.front();
+                } catch (const ic::Error&) {
+                }
+            }
+            if (!created) {
+                ic::rethrow_with_message(
+                    error, std::string(error.what()) +
+                               "\nThe IC may or may not have created the "
+                               "new backup of " +
+                               context.module.label() +
+                               (choice.victim
+                                    ? " (which may have replaced " + backup_id(*choice.victim) + ")"
+                                    : std::string()) +
+                               "; the module itself was not changed. " +
+                               std::string(upload_progress_file) + " in " + dir.string() +
+                               " records the call: the same command finds that backup and "
+                               "continues into it, or creates it if the call never arrived.");
+            }
+            context.progress(
+                "the answer to the metadata call was lost, but the backup list shows "
+                "it created " +
+                backup_id(*created));
+            snapshot_id = created->id;
+        }
+        log.emplace(restart_record(record_path, ProgressHeader{"upload", target, snapshot_id},
+                                   metadata_line(dir)));
         if (context.state) {
             add_unfinished_upload(context.state->unfinished_uploads(), {snapshot_id, dir});
         }
@@ -265,8 +394,15 @@ UploadResult upload(Context& context, const UploadOptions& options) {
     if (context.state) remove_unfinished_upload(context.state->unfinished_uploads(), snapshot_id);
     std::error_code ec;
     fs::remove(record_path, ec);
-    for (const auto& b : list_backups(context)) {
-        if (b.id == snapshot_id) result.snapshot = b;
+    // The upload is complete: a lost answer here only costs the listed size and time.
+    try {
+        for (const auto& b : list_backups(context)) {
+            if (b.id == snapshot_id) result.snapshot = b;
+        }
+    } catch (const ic::Error& error) {
+        if (error.kind() != ErrorKind::Network) throw;
+        context.progress("uploaded; the backup list could not be read to show it (" +
+                         std::string(error.what()) + ")");
     }
     if (result.snapshot.id != snapshot_id) {
         result.snapshot =

@@ -42,9 +42,10 @@ struct UploadResult {
 
 // Throws ic::Error (Usage), with nothing sent, when a file of the folder fails its check (naming
 // it), when its Wasm module is of another kind than the target, and when the module is full and
-// the policy keeps its backups. A failure or interruption
-// after the snapshot was created leaves a record (juno-upload-progress.log) in the folder: the
-// same command continues into the same snapshot.
+// the policy keeps its backups. A failure or interruption once the metadata call may have been
+// sent leaves a record (juno-upload-progress.log) in the folder: the same command continues into
+// the same snapshot, also when the metadata call's answer was lost (it finds the snapshot that call
+// created among the backups, after waiting while the call may still execute).
 UploadResult upload(Context& context, const UploadOptions& options);
 
 }  // namespace juno::transfer
