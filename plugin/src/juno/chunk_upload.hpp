@@ -18,6 +18,8 @@ struct ChunkUploadResult {
     std::size_t reused = 0;        // chunks the store already held
 };
 
-ChunkUploadResult upload_chunks(Context& context, ic::ByteView module, unsigned parallelism = 8);
+// `stored`: what stored_chunks answered, read beside the run's first calls (wave.hpp).
+ChunkUploadResult upload_chunks(Context& context, ic::ByteView module,
+                                const std::vector<ic::Hash>& stored, unsigned parallelism = 8);
 
 }  // namespace juno
