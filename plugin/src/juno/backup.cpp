@@ -157,13 +157,13 @@ BackupResult backup(Context& context, const BackupPolicy& policy) {
         // module's status and its backups, side by side.
         const ic::Principal& canister = context.module.canister;
         auto root_key = beside(context.agent, [](ic::Agent& agent, auto&) { agent.root_key(); });
-        auto listed = beside(context.agent, [&canister](ic::Agent&, auto& management) {
+        auto backups_read = beside(context.agent, [&canister](ic::Agent&, auto& management) {
             return list_backups(management, canister);
         });
         auto found = read_found_state(context);
         // A module without code has no state to save; the backups it holds (maybe the only copy
         // of what it held before it was emptied) are kept and counted.
-        auto backups = listed.get();
+        auto backups = backups_read.get();
         if (!found.module_hash) {
             result.outcome = BackupResult::Outcome::Skipped;
             result.count = backups.size();
