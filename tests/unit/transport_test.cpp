@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ic/error.hpp"
+#include "keep_alive_server.hpp"
 
 namespace {
 
@@ -190,3 +191,32 @@ TEST(Transport, KnowsLoopbackHosts) {
 }
 
 }  // namespace
+
+TEST(Transport, ForksReuseTheConnectionsOfOnePool) {
+    KeepAliveServer server("ok");
+    ic::Transport transport(server.url(), fast());
+    EXPECT_EQ(transport.get("/api/v2/status").body_text(), "ok");
+    ic::Transport fork = transport.fork();
+    EXPECT_EQ(fork.get("/api/v2/status").body_text(), "ok");
+    EXPECT_EQ(fork.fork().get("/api/v2/status").body_text(), "ok");
+    EXPECT_EQ(server.requests(), 3);
+    EXPECT_EQ(server.connections(), 1) << "a fork opened a connection of its own";
+}
+
+TEST(Transport, ForksInFlightTogetherEachTakeAConnection) {
+    KeepAliveServer server("ok");
+    ic::Transport transport(server.url(), fast());
+    std::vector<ic::Transport> forks;
+    for (int i = 0; i < 3; ++i) forks.push_back(transport.fork());
+    std::vector<std::thread> threads;
+    for (auto& fork : forks) {
+        threads.emplace_back([&fork] { EXPECT_EQ(fork.get("/x").body_text(), "ok"); });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(server.requests(), 3);
+    EXPECT_GE(server.connections(), 1);
+    // Afterwards the pool serves a new fork from what the wave opened.
+    int opened = server.connections();
+    EXPECT_EQ(transport.fork().get("/x").body_text(), "ok");
+    EXPECT_EQ(server.connections(), opened);
+}

@@ -55,12 +55,14 @@ Agent::Agent(Identity identity, AgentOptions options)
     : identity_(std::move(identity)),
       options_(std::move(options)),
       transport_(options_.url, options_.transport) {
-    if (options_.root_key.kind == RootKeySource::Kind::Given) root_key_ = options_.root_key.der;
-    if (options_.root_key.kind == RootKeySource::Kind::Mainnet) root_key_ = mainnet_root_key();
+    if (options_.root_key.kind == RootKeySource::Kind::Given)
+        root_key_->der = options_.root_key.der;
+    if (options_.root_key.kind == RootKeySource::Kind::Mainnet) root_key_->der = mainnet_root_key();
 }
 
 Agent Agent::fork() const {
     Agent copy(identity_, options_);
+    copy.transport_ = transport_.fork();
     copy.root_key_ = root_key_;
     copy.clock_offset_ns_ = clock_offset_ns_;
     copy.v4_call_supported_ = v4_call_supported_;
@@ -73,8 +75,9 @@ void Agent::notice(const std::string& text) const {
 }
 
 const Bytes& Agent::root_key() {
-    if (!root_key_) root_key_ = fetch_root_key(transport_);
-    return *root_key_;
+    std::lock_guard lock(root_key_->mutex);
+    if (!root_key_->der) root_key_->der = fetch_root_key(transport_);
+    return *root_key_->der;  // set once, never changed: the reference stays valid unlocked
 }
 
 std::uint64_t Agent::now_ns() const {

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,10 +73,13 @@ public:
     Certificate read_state(const Principal& effective_canister_id,
                            const std::vector<std::vector<Bytes>>& paths);
 
-    // A second agent for another thread: same identity, root key and clock, its own connection.
+    // A second agent for another thread: same identity, root key and clock, its own handle on the
+    // same connection pool. A root key still to be fetched is fetched once for all of them.
     Agent fork() const;
 
     const Identity& identity() const { return identity_; }
+    // The root key; with RootKeySource::Fetch, read from the replica on first use (thread-safe
+    // across forks: one fetch, the others wait for it). Throws ic::Error as fetch_root_key does.
     const Bytes& root_key();
     const std::string& url() const { return transport_.base_url(); }
 
@@ -103,7 +108,12 @@ private:
     Identity identity_;
     AgentOptions options_;
     Transport transport_;
-    std::optional<Bytes> root_key_;
+    // Shared by forks, so that a fetch one of them started serves the others.
+    struct RootKey {
+        std::mutex mutex;
+        std::optional<Bytes> der;
+    };
+    std::shared_ptr<RootKey> root_key_ = std::make_shared<RootKey>();
     std::int64_t clock_offset_ns_ = 0;  // replica time minus local time, once learned
     bool v4_call_supported_ = true;
     bool v3_read_state_supported_ = true;

@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <array>
+#include <mutex>
 #include <thread>
 
 #include "ic/error.hpp"
@@ -99,8 +101,40 @@ struct Transport::Curl {
     }
 };
 
+// libcurl's share interface: one connection cache (and DNS and TLS session cache) for all the
+// handles of one helper run, each kind of data behind a lock of its own.
+struct Transport::Pool {
+    CURLSH* share = nullptr;
+    std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
+
+    Pool() {
+        ensure_curl_initialised();
+        share = curl_share_init();
+        if (!share) fail(ErrorKind::Network, "libcurl could not create a connection pool");
+        curl_share_setopt(share, CURLSHOPT_LOCKFUNC, lock);
+        curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, unlock);
+        curl_share_setopt(share, CURLSHOPT_USERDATA, this);
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    }
+    ~Pool() { curl_share_cleanup(share); }
+    Pool(const Pool&) = delete;
+    Pool& operator=(const Pool&) = delete;
+
+    static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self) {
+        static_cast<Pool*>(self)->locks[static_cast<std::size_t>(data)].lock();
+    }
+    static void unlock(CURL*, curl_lock_data data, void* self) {
+        static_cast<Pool*>(self)->locks[static_cast<std::size_t>(data)].unlock();
+    }
+};
+
 Transport::Transport(std::string base_url, TransportOptions options)
-    : base_url_(std::move(base_url)), options_(options), curl_(std::make_unique<Curl>()) {
+    : base_url_(std::move(base_url)),
+      options_(options),
+      pool_(std::make_shared<Pool>()),
+      curl_(std::make_unique<Curl>()) {
     while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
     Url url = split_url(base_url_);
     loopback_ = is_loopback_host(url.host);
@@ -116,6 +150,12 @@ Transport::Transport(std::string base_url, TransportOptions options)
     ensure_curl_initialised();
     curl_->handle = curl_easy_init();
     if (!curl_->handle) fail(ErrorKind::Network, "libcurl could not create a handle");
+}
+
+Transport Transport::fork() const {
+    Transport copy(base_url_, options_);
+    copy.pool_ = pool_;
+    return copy;
 }
 
 Transport::~Transport() = default;
@@ -138,6 +178,7 @@ HttpResponse Transport::exchange(std::string_view path, const ByteView* body) {
         HttpResponse response;
         Sink sink{h, &response.body};
         curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(h, CURLOPT_SHARE, pool_->share);
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                          static_cast<long>(options_.connect_timeout.count()));

@@ -33,6 +33,10 @@ public:
     // anything else, and for http:// to a host that is not loopback: requests would travel in
     // clear and replies could be forged on the way.
     Transport(std::string base_url, TransportOptions options = {});
+    // A second transport for another thread, to the same URL: its own handle, but connections,
+    // DNS answers and TLS sessions come from one pool, so side-by-side calls and calls in series
+    // on any of them reuse what an earlier one opened.
+    Transport fork() const;
     ~Transport();
     Transport(Transport&&) noexcept;
     Transport& operator=(Transport&&) noexcept;
@@ -47,9 +51,11 @@ private:
     HttpResponse exchange(std::string_view path, const ByteView* body);
 
     struct Curl;
+    struct Pool;
     std::string base_url_;
     bool loopback_ = false;
     TransportOptions options_;
+    std::shared_ptr<Pool> pool_;  // before curl_: a pool outlives the handles that use it
     std::unique_ptr<Curl> curl_;
 };
 

@@ -78,14 +78,14 @@ void upload_missing(Context& context, const std::vector<ic::ByteView>& chunks,
 
 }  // namespace
 
-ChunkUploadResult upload_chunks(Context& context, ic::ByteView module, unsigned parallelism) {
+ChunkUploadResult upload_chunks(Context& context, ic::ByteView module,
+                                const std::vector<ic::Hash>& stored_list, unsigned parallelism) {
     ChunkUploadResult result;
     std::vector<ic::ByteView> chunks;
     for (std::size_t offset = 0; offset < module.size(); offset += chunk_size) {
         chunks.push_back(module.subspan(offset, std::min(chunk_size, module.size() - offset)));
         result.hashes.push_back(ic::sha256(chunks.back()));
     }
-    auto stored_list = context.management.stored_chunks(context.module.canister);
     std::set<ic::Hash> stored(stored_list.begin(), stored_list.end());
     std::set<ic::Hash> wanted(result.hashes.begin(), result.hashes.end());
     // Chunks of another module (an earlier, failed or interrupted upload): they only take room.

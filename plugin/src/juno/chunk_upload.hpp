@@ -18,6 +18,13 @@ struct ChunkUploadResult {
     std::size_t reused = 0;        // chunks the store already held
 };
 
-ChunkUploadResult upload_chunks(Context& context, ic::ByteView module, unsigned parallelism = 8);
+// Chunks in flight at once: each is one round trip, so a 20 MB module goes up in one wave (100
+// MiB, the IC's largest, in five), at the cost of 20 MiB of signed requests in memory at once.
+constexpr unsigned chunk_parallelism = 20;
+
+// `stored`: what stored_chunks answered, read beside the run's first calls (wave.hpp).
+ChunkUploadResult upload_chunks(Context& context, ic::ByteView module,
+                                const std::vector<ic::Hash>& stored,
+                                unsigned parallelism = chunk_parallelism);
 
 }  // namespace juno

@@ -4,6 +4,7 @@
 
 #include "ic/error.hpp"
 #include "juno/interrupt.hpp"
+#include "juno/wave.hpp"
 
 namespace juno {
 
@@ -113,8 +114,9 @@ void start_module(Context& context) {
     context.save();  // a later repair must not start a module its owner then stops
 }
 
-FinalState with_module_stopped(Context& context,
-                               const std::function<void(const CanisterStatus&)>& work) {
+FinalState with_module_stopped(
+    Context& context, const std::function<void(const CanisterStatus&)>& work,
+    const std::function<void(ic::management::ManagementCanister&)>& beside_start) {
     const bool restart = !owner_had_it_stopped(context);
     // Starts the module again after a failure; throws ModuleLeftStopped when that fails too.
     auto restart_after = [&](const ic::Error& error) {
@@ -157,11 +159,18 @@ FinalState with_module_stopped(Context& context,
         throw;
     }
     if (restart) {
+        std::future<void> cleanup;
+        if (beside_start) {
+            cleanup = beside(context.agent,
+                             [&](ic::Agent&, auto& management) { beside_start(management); });
+        }
         try {
             start_module(context);
         } catch (const ic::Error& start_error) {
             throw left_stopped(context, start_error.kind(), "the work is done, but ", start_error);
         }
+    } else if (beside_start) {
+        beside_start(context.management);
     }
     return read_final_state(context);
 }

@@ -42,8 +42,13 @@ FinalState read_final_state_after(Context& context, const ic::Error& error);
 // starts the module again, unless its owner had it stopped; also when `work` throws or a signal
 // arrives (signals are checked before `work`). When that start fails, throws ModuleLeftStopped.
 // Returns the status read at the end: what the output reports.
-FinalState with_module_stopped(Context& context,
-                               const std::function<void(const CanisterStatus&)>& work);
+// `beside_start`, when given, runs once `work` has succeeded: on a fork of the agent beside the
+// start, in the same round trip (or after `work`, when the module stays stopped). It is for
+// cleanups the journal's Start step already repairs (clear_chunk_store): it must catch its own
+// errors, and must not touch `context`, which the start uses meanwhile.
+FinalState with_module_stopped(
+    Context& context, const std::function<void(const CanisterStatus&)>& work,
+    const std::function<void(ic::management::ManagementCanister&)>& beside_start = {});
 
 // For failures before a run changed anything: rethrows `error` as "<command> failed: ...", saying
 // that the module was not touched and how to run the command again.

@@ -415,14 +415,17 @@ PackageMetadata read_wasm_package(const WasmFile& wasm) {
     return metadata;
 }
 
-PackageMetadata read_installed_package(Context& context) {
-    const ic::Principal& canister = context.module.canister;
+std::vector<std::vector<ic::Bytes>> installed_package_paths(const ic::Principal& canister) {
     auto path = [&](const char* name) {
         return std::vector<ic::Bytes>{ic::label("canister"), canister.bytes(),
                                       ic::label("metadata"), ic::label(name)};
     };
-    std::vector<std::vector<ic::Bytes>> paths{path("juno:package"), path("juno:build")};
-    auto certificate = context.agent.read_state(canister, paths);
+    return {path("juno:package"), path("juno:build")};
+}
+
+PackageMetadata installed_package_in(const ic::Certificate& certificate,
+                                     const ic::Principal& canister) {
+    auto paths = installed_package_paths(canister);
     std::optional<ic::Bytes> values[2];
     for (std::size_t i = 0; i < paths.size(); ++i) {
         auto found = certificate.lookup(paths[i]);
@@ -441,9 +444,15 @@ PackageMetadata read_installed_package(Context& context) {
     return metadata;
 }
 
+PackageMetadata read_installed_package(Context& context) {
+    const ic::Principal& canister = context.module.canister;
+    return installed_package_in(
+        context.agent.read_state(canister, installed_package_paths(canister)), canister);
+}
+
 void check_package(Context& context, const WasmFile& wasm,
-                   const ic::management::CanisterStatus& status,
-                   const PackageCheckOptions& options) {
+                   const ic::management::CanisterStatus& status, const PackageCheckOptions& options,
+                   const std::function<PackageMetadata()>& read_installed) {
     auto expected = package_of_kind(options.kind);
     if (!expected) return;  // KIND canister: not a Juno module
     if (status.module_hash && *status.module_hash == ic::to_bytes(wasm.hash)) return;
@@ -452,7 +461,7 @@ void check_package(Context& context, const WasmFile& wasm,
     PackageMetadata installed;
     if (installed_module) {
         try {
-            installed = read_installed_package(context);
+            installed = read_installed();
         } catch (const ic::Error& error) {
             fail_untouched(context, "upgrade", error);
         }

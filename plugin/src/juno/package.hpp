@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -106,6 +107,11 @@ PackageMetadata read_wasm_package(const WasmFile& wasm);
 // read_state (canister/<id>/metadata/juno:package and juno:build). Throws ic::Error when the read
 // fails or the certificate neither holds nor excludes a path.
 PackageMetadata read_installed_package(Context& context);
+// The same in two halves, for a caller that reads these paths in one read_state with others:
+// the paths, and the metadata a certificate for them holds (same errors).
+std::vector<std::vector<ic::Bytes>> installed_package_paths(const ic::Principal& canister);
+PackageMetadata installed_package_in(const ic::Certificate& certificate,
+                                     const ic::Principal& canister);
 
 // Juno's checks for an upgrade of the module found with `status` to `wasm`, before anything is
 // touched: for KIND satellite, mission_control and orbiter; nothing for other kinds or when the
@@ -113,9 +119,10 @@ PackageMetadata read_installed_package(Context& context);
 // ic::Error (Usage) when a change is found that `options.allowed` does not allow: the message says
 // what was found (installed and new), that the module was not touched and its status, and the
 // override to run with; a failed read of the installed metadata is reported as an upgrade that
-// failed before touching the module.
+// failed before touching the module. The installed metadata comes from `read_installed` (called
+// only when needed): read_installed_package, or a read_state made beside others.
 void check_package(Context& context, const WasmFile& wasm,
-                   const ic::management::CanisterStatus& status,
-                   const PackageCheckOptions& options);
+                   const ic::management::CanisterStatus& status, const PackageCheckOptions& options,
+                   const std::function<PackageMetadata()>& read_installed);
 
 }  // namespace juno

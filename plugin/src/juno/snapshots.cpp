@@ -8,7 +8,12 @@
 namespace juno {
 
 std::vector<Snapshot> list_backups(Context& context) {
-    auto backups = context.management.list_canister_snapshots(context.module.canister);
+    return list_backups(context.management, context.module.canister);
+}
+
+std::vector<Snapshot> list_backups(ic::management::ManagementCanister& management,
+                                   const ic::Principal& canister) {
+    auto backups = management.list_canister_snapshots(canister);
     std::stable_sort(backups.begin(), backups.end(), [](const Snapshot& a, const Snapshot& b) {
         return a.taken_at_timestamp < b.taken_at_timestamp;
     });

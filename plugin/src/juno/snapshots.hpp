@@ -13,6 +13,9 @@ using ic::management::Snapshot;
 
 // Oldest first.
 std::vector<Snapshot> list_backups(Context& context);
+// The same through `management`, e.g. a fork's beside other calls (wave.hpp).
+std::vector<Snapshot> list_backups(ic::management::ManagementCanister& management,
+                                   const ic::Principal& canister);
 
 const Snapshot* newest(const std::vector<Snapshot>& backups);
 const Snapshot* oldest(const std::vector<Snapshot>& backups);

@@ -8,6 +8,7 @@
 #include "juno/records.hpp"
 #include "juno/recovery.hpp"
 #include "juno/runtime_refusal.hpp"
+#include "juno/wave.hpp"
 
 namespace juno {
 
@@ -22,9 +23,11 @@ constexpr std::size_t max_single_install = 2 * 1024 * 1024 - 4 * 1024;
 // Makes sure a backup holds the module's state as of now (the module is stopped and `stopped` is
 // its status): the backup step's own backup when the module has not changed since (same module,
 // canister version moved only by that step's start and this stop), else a new one.
+// `backups`: the module's backups, read before the stop (a backup another client takes or
+// deletes meanwhile makes the snapshot call fail, refused by the IC, and the module is started).
 void secure_restore_point(Context& context, const UpgradeOptions& options,
-                          const CanisterStatus& stopped, UpgradeResult& result) {
-    auto backups = list_backups(context);
+                          const CanisterStatus& stopped, const std::vector<Snapshot>& backups,
+                          UpgradeResult& result) {
     if (context.state) {
         auto record = load_backup_record(context.state->backup_record());
         std::optional<Snapshot> listed;
@@ -61,12 +64,17 @@ void secure_restore_point(Context& context, const UpgradeOptions& options,
 
 // Modules with enhanced orthogonal persistence (Motoko) say so in a private metadata section, and
 // the IC refuses to upgrade them unless told to keep their Wasm memory.
-bool uses_orthogonal_persistence(Context& context) {
-    const ic::Principal& canister = context.module.canister;
-    std::vector<ic::Bytes> path{ic::label("canister"), canister.bytes(), ic::label("metadata"),
-                                ic::label("enhanced-orthogonal-persistence")};
-    auto certificate = context.agent.read_state(canister, {path});
-    return certificate.lookup(path).status == ic::HashTree::LookupStatus::Found;
+std::vector<ic::Bytes> persistence_path(const ic::Principal& canister) {
+    return {ic::label("canister"), canister.bytes(), ic::label("metadata"),
+            ic::label("enhanced-orthogonal-persistence")};
+}
+
+// The installed module's metadata an upgrade decides on, in one read_state: its persistence and
+// Juno's package sections.
+std::vector<std::vector<ic::Bytes>> metadata_paths(const ic::Principal& canister) {
+    auto paths = installed_package_paths(canister);
+    paths.push_back(persistence_path(canister));
+    return paths;
 }
 
 void install(Context& context, const WasmFile& wasm, const ic::Bytes& arg, InstallMode mode,
@@ -157,6 +165,7 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
     WasmFile wasm = read_wasm(options.wasm);
     ic::Bytes arg;
     if (options.install_arg) arg = read_install_arg(*options.install_arg, max_single_install);
+    const bool chunked = wasm.bytes.size() + arg.size() > max_single_install;
     const ic::Bytes new_module_hash = ic::to_bytes(wasm.hash);  // as status and records hold it
     const ic::Bytes arg_hash = ic::to_bytes(ic::sha256(arg));
     if (options.skip_pre_upgrade && !options.backup_first) {
@@ -169,13 +178,40 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
 
     UpgradeResult result;
     result.module_hash = wasm.hash;
+    // One round trip for what the decisions below may need, side by side: the root key (when
+    // fetched), the module's status, its metadata, its chunk store (large modules) and its
+    // backups (with the backup step). Each answer is taken where it is used; one not needed
+    // (the module already runs this Wasm) is dropped.
+    const ic::Principal& canister = context.module.canister;
+    auto root_key = beside(context.agent, [](ic::Agent& agent, auto&) { agent.root_key(); });
+    auto metadata_read = beside(context.agent, [&canister](ic::Agent& agent, auto&) {
+        return agent.read_state(canister, metadata_paths(canister));
+    });
+    std::future<std::vector<ic::Hash>> stored_read;
+    if (chunked) {
+        stored_read = beside(context.agent, [&canister](ic::Agent&, auto& management) {
+            return management.stored_chunks(canister);
+        });
+    }
+    std::future<std::vector<Snapshot>> backups_read;
+    if (options.backup_first) {
+        backups_read = beside(context.agent, [&canister](ic::Agent&, auto& management) {
+            return list_backups(management, canister);
+        });
+    }
     CanisterStatus status;
     try {
         status = read_found_state(context);
     } catch (const ic::Error& error) {
         fail_untouched(context, "upgrade", error);
     }
-    check_package(context, wasm, status, options.package_checks);
+    std::optional<ic::Certificate> metadata;
+    auto installed_metadata = [&]() -> const ic::Certificate& {
+        if (!metadata) metadata = metadata_read.get();
+        return *metadata;
+    };
+    check_package(context, wasm, status, options.package_checks,
+                  [&] { return installed_package_in(installed_metadata(), canister); });
     result.previous_hash = status.module_hash;
     std::optional<UpgradeRecord> latest;
     if (context.state) latest = load_upgrade_record(context.state->upgrade_record());
@@ -207,12 +243,15 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
         }
     };
     // The module's backups, read while nothing has been touched yet (a failure says so).
-    auto backups_before_touching = [&] {
+    std::optional<std::vector<Snapshot>> backups;
+    auto backups_before_touching = [&]() -> const std::vector<Snapshot>& {
         try {
-            return list_backups(context);
+            if (!backups)
+                backups = backups_read.valid() ? backups_read.get() : list_backups(context);
         } catch (const ic::Error& error) {
             fail_untouched(context, "upgrade", error);
         }
+        return *backups;
     };
     const bool same_module = status.module_hash && *status.module_hash == new_module_hash;
     // The argument of the install that put this module there, when this build's state knows it.
@@ -263,13 +302,13 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
     // A module without code that holds backups was emptied (uninstalled); installing would run
     // init on an empty state and the next routine backup could replace the only copy of its data.
     if (!status.module_hash && !options.fresh_install) {
-        std::vector<Snapshot> backups = backups_before_touching();
-        if (!backups.empty()) {
-            const Snapshot& last = *newest(backups);
+        const std::vector<Snapshot>& held = backups_before_touching();
+        if (!held.empty()) {
+            const Snapshot& last = *newest(held);
             throw ic::Error(
                 ic::ErrorKind::Usage,
                 "upgrade refused: " + context.module.label() + " has no code installed but holds " +
-                    std::to_string(backups.size()) + " backup(s), the newest " + backup_id(last) +
+                    std::to_string(held.size()) + " backup(s), the newest " + backup_id(last) +
                     " from " + format_time(last.taken_at_timestamp) +
                     ": its module was uninstalled. Installing now would start it empty (its "
                     "init runs on an empty state). Nothing was changed. To bring back the "
@@ -291,7 +330,11 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
 
     bool keep_wasm_memory = false;
     try {
-        keep_wasm_memory = mode == InstallMode::Upgrade && uses_orthogonal_persistence(context);
+        keep_wasm_memory = mode == InstallMode::Upgrade &&
+                           installed_metadata().lookup(persistence_path(canister)).status ==
+                               ic::HashTree::LookupStatus::Found;
+        // The restore point is chosen from the backups as they were before the stop.
+        if (options.backup_first && mode == InstallMode::Upgrade) backups_before_touching();
     } catch (const ic::Error& error) {
         fail_untouched(context, "upgrade", error);
     }
@@ -309,17 +352,31 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
     std::optional<ChunkUploadResult> chunks;
     try {
         // Chunks go up while the module still runs, so that it is stopped only for the install.
-        if (wasm.bytes.size() + arg.size() > max_single_install) {
+        if (chunked) {
             result.chunked = true;
+            auto stored = stored_read.get();
             context.enter(Step::UploadChunks);
-            chunks = upload_chunks(context, wasm.bytes);
+            chunks = upload_chunks(context, wasm.bytes, stored);
             result.chunks_uploaded = chunks->uploaded;
             result.chunks_reused = chunks->reused;
         }
         stopping = true;
-        result.final_state = with_module_stopped(context, [&](const CanisterStatus& stopped) {
+        // The chunk store is cleared beside the start (the journal's Start step clears it after
+        // an interruption); a failure only costs storage, so it is told as a warning.
+        std::optional<std::string> clear_failure;
+        std::function<void(ic::management::ManagementCanister&)> clear_beside_start;
+        if (chunks) {
+            clear_beside_start = [&](ic::management::ManagementCanister& management) {
+                try {
+                    management.clear_chunk_store(canister);
+                } catch (const ic::Error& error) {
+                    clear_failure = error.what();
+                }
+            };
+        }
+        auto install_while_stopped = [&](const CanisterStatus& stopped) {
             if (options.backup_first && mode == InstallMode::Upgrade) {
-                secure_restore_point(context, options, stopped, result);
+                secure_restore_point(context, options, stopped, *backups, result);
             }
             if (skip_pre_upgrade) {
                 // Its state is lost for good unless a backup holds it as of now.
@@ -353,7 +410,17 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
                 throw;
             }
             installed = true;
-        });
+        };
+        result.final_state =
+            with_module_stopped(context, install_while_stopped, clear_beside_start);
+        if (chunks) {
+            if (clear_failure) {
+                context.warn("could not clear the chunk store: " + *clear_failure);
+            } else {
+                context.run.chunks_uploaded = false;
+                context.save();
+            }
+        }
     } catch (const ModuleLeftStopped& error) {
         throw ModuleLeftStopped(error.kind(), "upgrade failed: " + std::string(error.what()));
     } catch (const ic::Error& error) {
@@ -413,7 +480,6 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
         ic::rethrow_with_message(error, "upgrade failed: " + message);
     }
     record_completed();
-    if (chunks) clear_chunks(context);
     return result;
 }
 

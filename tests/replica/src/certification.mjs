@@ -167,7 +167,8 @@ export function witness(node, paths) {
     const [head, ...rest] = path;
     const i = lowerBound(node, head);
     if (i < node.length && compareBytes(node[i][0], head) === 0) {
-      if (!keep.has(i)) keep.set(i, []);
+      // A neighbour kept to prove another path absent (null) is revealed all the same.
+      if (!keep.get(i)) keep.set(i, []);
       keep.get(i).push(rest);
     } else {
       // Absent: keep both neighbours (label only) to prove it.
