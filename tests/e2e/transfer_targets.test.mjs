@@ -113,6 +113,46 @@ test('juno_backup_download, juno_restore_from and juno_backup_upload: one folder
   }
 });
 
+test('the aggregates refuse what names one module\'s backup (JUNO_SNAPSHOT=<id>, JUNO_BACKUP_FROM) before touching any module', async (t) => {
+  const fx = await fixture(t);
+  const p = await twoModules(fx);
+  assert.equal((await p.target('juno_backup')).code, 0);
+  const down = await p.target('juno_backup_download_m0');
+  assert.equal(down.code, 0, down.output);
+  const before = await Promise.all(p.canisters.map((c) => state(fx, c)));
+  const id = before[0].snapshots[0].id;
+  const unchanged = async (what) => {
+    const now = await Promise.all(p.canisters.map((c) => state(fx, c)));
+    for (const [i, s] of now.entries()) {
+      assert.equal(s.status, 'running', `${what}: m${i} was not stopped`);
+      assert.equal(s.version, before[i].version, `${what}: m${i} was not touched`);
+      assert.deepEqual(s.snapshots.map((b) => b.id), before[i].snapshots.map((b) => b.id), `${what}: m${i}'s backups`);
+    }
+  };
+
+  const restore = await p.target('juno_restore', { JUNO_SNAPSHOT: id });
+  assert.notEqual(restore.code, 0, restore.output);
+  assert.match(restore.output, new RegExp(`JUNO_SNAPSHOT is set \\(${id}\\), which names one backup of one module, but this run is for several modules \\(juno_restore.*run juno_restore_<name> for that module; nothing was done`, 's'));
+  await unchanged('juno_restore with JUNO_SNAPSHOT');
+
+  const del = await p.target('juno_backup_delete', { JUNO_SNAPSHOT: id });
+  assert.notEqual(del.code, 0, del.output);
+  assert.match(del.output, /JUNO_SNAPSHOT=all to delete every backup of every module/);
+  await unchanged('juno_backup_delete with JUNO_SNAPSHOT');
+
+  // m0's folder restored into every module would give m1 m0's state.
+  const folder = join(p.build, 'juno', 'backups', 'm0');
+  const from = await p.target('juno_restore', { JUNO_BACKUP_FROM: folder });
+  assert.notEqual(from.code, 0, from.output);
+  assert.match(from.output, new RegExp(`JUNO_BACKUP_FROM is set \\(${folder}\\).*each would get that one module's backup.*JUNO_BACKUP_FROM_PARENT=${folder} instead`, 's'));
+  await unchanged('juno_restore with JUNO_BACKUP_FROM');
+
+  // Every backup of every module is one choice that fits every module.
+  const all = await p.target('juno_backup_delete', { JUNO_SNAPSHOT: 'all' });
+  assert.equal(all.code, 0, all.output);
+  for (const c of p.canisters) assert.equal((await state(fx, c)).snapshots.length, 0);
+});
+
 test('JUNO_UPGRADE_DOWNLOAD: every upgrade\'s restore point is copied into a folder of its own; a copy that failed is made before the next install, or that install does not happen', async (t) => {
   const fx = await fixture(t);
   const v1 = fx.writeWasm('v1.wasm', wasmModule({ version: [1] }));

@@ -21,6 +21,7 @@
 #include <sstream>
 
 #include "cli/module_board.hpp"
+#include "cli/one_module_choices.hpp"
 #include "cli/options.hpp"
 #include "ic/error.hpp"
 #include "ic/principal.hpp"
@@ -513,6 +514,7 @@ std::optional<ParallelRun> parallel_run_of(const std::string& command,
                  "--canister names one module; it cannot go with several --config files");
         }
     }
+    refuse_one_module_choices(command, run.flags, process_environment());
     if (jobs) {
         run.jobs = parse_jobs(*jobs, "--jobs");
     } else if (const char* env = std::getenv("JUNO_JOBS"); env && *env) {

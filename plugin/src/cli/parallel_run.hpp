@@ -29,7 +29,8 @@ struct ParallelRun {
 // The run `args` (after the command name) ask for when they name more than one module config;
 // nullopt otherwise. Takes `--jobs <n>` (else JUNO_JOBS from the environment; 1 to 64, default
 // 16: a module's run holds up to 9 connections while it uploads). Throws ic::Error (Usage) for a
-// bad --jobs, or --canister beside several configs.
+// bad --jobs, --canister beside several configs, or what names one module's backup or folder
+// (one_module_choices.hpp).
 std::optional<ParallelRun> parallel_run_of(const std::string& command,
                                            const std::vector<std::string>& args);
 
