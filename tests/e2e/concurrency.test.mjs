@@ -128,6 +128,24 @@ test('a client the lock cannot see starts the module inside a run\'s stop window
   assert.deepEqual(after.snapshots, before.snapshots, 'no backup was taken of a running module');
 });
 
+test('a client the lock cannot see installs another module while an upgrade without backup uploads: the status read beside the stop tells, and the module runs what that client installed', async (t) => {
+  const fx = await fixture(t);
+  const canister = await moduleWithState(fx);
+  await fx.faults({ method: [{ method: 'upload_chunk', when: 'after', action: 'pause', ms: 2500 }] });
+  const a = startHelper(['upgrade', '--no-backup', '--wasm', fx.writeWasm('big.wasm', big), ...connect(fx, canister)]);
+  await until(() => paused(fx), 'the upgrade is held while it uploads');
+  // Another machine's run: its own state folder, so this machine's lock does not see it.
+  const other = await run(HELPER, ['upgrade', '--no-backup', '--wasm', fx.writeWasm('v2.wasm', v2), ...connect(fx, canister)],
+    { env: { XDG_STATE_HOME: fx.dir + '/other-machine' } });
+  assert.equal(other.code, 0, other.output);
+  const r = await a.exited;
+  assert.equal(r.code, 7, r.output);
+  assert.match(r.output, /holds another module than a moment ago: another client installed one meanwhile\. Nothing was changed by this run/);
+  const after = await state(fx, canister);
+  assert.equal(after.status, 'running', 'started again');
+  assert.equal(after.module_hash, sha256hex(v2), 'the other client\'s module, not this run\'s');
+});
+
 test('a module that stays stopping: the run waits while stop_canister answers IC0206, then works', async (t) => {
   const fx = await fixture(t);
   const canister = await moduleWithState(fx);

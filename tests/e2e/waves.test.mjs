@@ -44,7 +44,7 @@ async function installed(fx) {
   assert.equal(r.code, 0, r.output);
 }
 
-test('a chunked upgrade without backup: status, metadata and chunk store in one wave; the chunk store cleared beside the start', async (t) => {
+test('a chunked upgrade without backup: status, metadata and chunk store in one wave; the module checked beside the stop; the chunk store cleared and the final status read beside the start', async (t) => {
   const fx = await fixture(t);
   await installed(fx);
   const big = bigWasmModule(3_000_000);
@@ -52,16 +52,29 @@ test('a chunked upgrade without backup: status, metadata and chunk store in one 
   assert.deepEqual(got, [
     'canister_status + read_state + stored_chunks',
     'upload_chunk x3',
-    'stop_canister',
-    'canister_status', // stopped, and still the module the run found
+    'canister_status + stop_canister', // still the module the run found
     'install_chunked_code',
-    'clear_chunk_store + start_canister',
-    'canister_status', // what the output reports
+    'canister_status + clear_chunk_store + start_canister', // what the output reports
   ]);
   const after = await fx.state();
   assert.equal(after.module_hash, sha256hex(big));
   assert.equal(after.status, 'running');
   assert.equal(after.chunk_hashes.length, 0);
+});
+
+test('an upgrade whose final status is read beside the start reports the module running (the start\'s answer), not the stopped state that read may predate', async (t) => {
+  const fx = await fixture(t);
+  await installed(fx);
+  const v2 = wasmModule({ version: [2] });
+  // The start is held, so that the status beside it is read while the module is still stopped.
+  await fx.faults({ method: [{ method: 'start_canister', when: 'before', action: 'pause', ms: 1000 }] });
+  const r = await run(HELPER, ['upgrade', '--no-backup', '--json', '--wasm', fx.writeWasm('v2.wasm', v2), ...connect(fx)]);
+  await fx.faults({ method: [] });
+  assert.equal(r.code, 0, r.output);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.status, 'running', r.stdout);
+  assert.equal(doc.module_hash, sha256hex(v2), r.stdout);
+  assert.equal((await fx.state()).status, 'running');
 });
 
 test('an upgrade with the backup step: the backup list beside the first wave, only snapshot and install while stopped', async (t) => {
@@ -76,8 +89,7 @@ test('an upgrade with the backup step: the backup list beside the first wave, on
     'canister_status',
     'take_canister_snapshot',
     'install_chunked_code',
-    'clear_chunk_store + start_canister',
-    'canister_status',
+    'canister_status + clear_chunk_store + start_canister',
   ]);
   const after = await fx.state();
   assert.equal(after.module_hash, sha256hex(big));

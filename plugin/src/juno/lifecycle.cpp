@@ -1,6 +1,7 @@
 #include "juno/lifecycle.hpp"
 
 #include <chrono>
+#include <future>
 
 #include "ic/error.hpp"
 #include "juno/interrupt.hpp"
@@ -62,9 +63,11 @@ bool owner_had_it_stopped(const Context& context) {
 
 // Once stopped, the module must be stopped and hold the module the run found: else another client
 // (another machine's run, the Console) acted on it in between. Its canister version is not
-// compared: a running module's own update calls move it.
-void check_nothing_else_changed(Context& context, const CanisterStatus& stopped) {
-    if (stopped.status != CanisterRunState::Stopped) {
+// compared: a running module's own update calls move it. `read_beside_stop`: the status was read
+// beside the stop and may predate it, so a run state other than stopped tells nothing.
+void check_nothing_else_changed(Context& context, const CanisterStatus& stopped,
+                                bool read_beside_stop) {
+    if (stopped.status != CanisterRunState::Stopped && !read_beside_stop) {
         throw ic::Error(ic::ErrorKind::Busy,
                         context.module.label() + " is " +
                             ic::management::to_string(stopped.status) +
@@ -77,6 +80,13 @@ void check_nothing_else_changed(Context& context, const CanisterStatus& stopped)
                             " holds another module than a moment ago: another client installed "
                             "one meanwhile. Nothing was changed by this run; run it again.");
     }
+}
+
+// The module's status, read on a fork of the agent beside the call that follows.
+std::future<CanisterStatus> status_beside(Context& context) {
+    return beside(context.agent, [&canister = context.module.canister](ic::Agent&, auto& m) {
+        return m.canister_status(canister);
+    });
 }
 
 }  // namespace
@@ -116,7 +126,8 @@ void start_module(Context& context) {
 
 FinalState with_module_stopped(
     Context& context, const std::function<void(const CanisterStatus&)>& work,
-    const std::function<void(ic::management::ManagementCanister&)>& beside_start) {
+    const std::function<void(ic::management::ManagementCanister&)>& beside_start,
+    StopWindowReads reads) {
     const bool restart = !owner_had_it_stopped(context);
     // Starts the module again after a failure; throws ModuleLeftStopped when that fails too.
     auto restart_after = [&](const ic::Error& error) {
@@ -132,7 +143,9 @@ FinalState with_module_stopped(
 
     try {
         interrupt::checkpoint();
+        std::future<CanisterStatus> read_beside_stop;
         if (restart) {
+            if (reads.status_beside_stop) read_beside_stop = status_beside(context);
             stop_module(context);
         } else if (context.run.found.status == CanisterRunState::Stopping) {
             context.progress(context.module.label() +
@@ -142,8 +155,11 @@ FinalState with_module_stopped(
             context.progress(context.module.label() +
                              " is stopped, as its owner left it; it stays stopped");
         }
-        CanisterStatus stopped = context.management.canister_status(context.module.canister);
-        check_nothing_else_changed(context, stopped);
+        const bool beside_stop = read_beside_stop.valid();
+        CanisterStatus stopped = beside_stop
+                                     ? read_beside_stop.get()
+                                     : context.management.canister_status(context.module.canister);
+        check_nothing_else_changed(context, stopped, beside_stop);
         interrupt::checkpoint();
         work(stopped);
         context.run.work_done = true;
@@ -164,10 +180,23 @@ FinalState with_module_stopped(
             cleanup = beside(context.agent,
                              [&](ic::Agent&, auto& management) { beside_start(management); });
         }
+        std::future<CanisterStatus> final_read;
+        if (reads.final_status_beside_start) final_read = status_beside(context);
         try {
             start_module(context);
         } catch (const ic::Error& start_error) {
             throw left_stopped(context, start_error.kind(), "the work is done, but ", start_error);
+        }
+        if (final_read.valid()) {
+            try {
+                FinalState final_state;
+                final_state.status = final_read.get();
+                // The start's reply says the module runs; this read may predate it.
+                final_state.status->status = CanisterRunState::Running;
+                return final_state;
+            } catch (const ic::Error&) {
+                // Read again, after the start: the output reports a state read, or why it is not.
+            }
         }
     } else if (beside_start) {
         beside_start(context.management);

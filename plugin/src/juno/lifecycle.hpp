@@ -46,9 +46,25 @@ FinalState read_final_state_after(Context& context, const ic::Error& error);
 // start, in the same round trip (or after `work`, when the module stays stopped). It is for
 // cleanups the journal's Start step already repairs (clear_chunk_store): it must catch its own
 // errors, and must not touch `context`, which the start uses meanwhile.
+// `reads` lets the window's two status reads go out beside the calls they follow, a round trip
+// less each, for work that does not need what only a read after those calls tells.
+struct StopWindowReads {
+    // The check that no one else changed the module reads its status beside stop_canister instead
+    // of after it. That status may be read just before the stop takes effect: the module hash is
+    // compared (as after a stop), the run state only when it reads stopped, and `work` gets a
+    // status whose canister version may predate the stop. Not for work that compares versions
+    // (an upgrade's backup step tells an exact restore point by them).
+    bool status_beside_stop = false;
+    // The final status is read beside start_canister. It may be read just before the start takes
+    // effect: its run state is then the start's, whose reply says the module runs, and its
+    // canister version may predate the start (not for a backup, whose record keeps that version).
+    bool final_status_beside_start = false;
+};
+
 FinalState with_module_stopped(
     Context& context, const std::function<void(const CanisterStatus&)>& work,
-    const std::function<void(ic::management::ManagementCanister&)>& beside_start = {});
+    const std::function<void(ic::management::ManagementCanister&)>& beside_start = {},
+    StopWindowReads reads = {});
 
 // For failures before a run changed anything: rethrows `error` as "<command> failed: ...", saying
 // that the module was not touched and how to run the command again.

@@ -411,8 +411,13 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
             }
             installed = true;
         };
+        // The backup step tells an exact restore point by the canister version as of the stop, so
+        // only without it does the check for another client's change go out beside the stop.
+        StopWindowReads reads;
+        reads.status_beside_stop = !(options.backup_first && mode == InstallMode::Upgrade);
+        reads.final_status_beside_start = true;
         result.final_state =
-            with_module_stopped(context, install_while_stopped, clear_beside_start);
+            with_module_stopped(context, install_while_stopped, clear_beside_start, reads);
         if (chunks) {
             if (clear_failure) {
                 context.warn("could not clear the chunk store: " + *clear_failure);
