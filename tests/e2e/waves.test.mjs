@@ -110,3 +110,21 @@ test('a backup: status and backup list in one wave, nothing but the snapshot whi
   ]);
   assert.equal((await fx.state()).snapshots.length, 1);
 });
+
+test('a restore: the module checked beside the stop, the final status read beside the start', async (t) => {
+  const fx = await fixture(t);
+  await installed(fx);
+  const backup = await run(HELPER, ['backup', ...connect(fx)]);
+  assert.equal(backup.code, 0, backup.output);
+  const before = await fx.state();
+  const got = await measured(fx, ['restore']);
+  assert.deepEqual(got, [
+    'canister_status + list_canister_snapshots',
+    'canister_status + stop_canister',
+    'load_canister_snapshot',
+    'canister_status + start_canister',
+  ]);
+  const after = await fx.state();
+  assert.equal(after.status, 'running');
+  assert.equal(after.module_hash, before.module_hash);
+});

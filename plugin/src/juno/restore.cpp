@@ -8,6 +8,7 @@
 #include "juno/lifecycle.hpp"
 #include "juno/records.hpp"
 #include "juno/transfer/unfinished_uploads.hpp"
+#include "juno/wave.hpp"
 
 namespace juno {
 
@@ -58,8 +59,14 @@ RestoreResult restore(Context& context, const std::optional<std::string>& hex,
                       std::chrono::seconds load_wait) {
     std::vector<Snapshot> backups;
     try {
+        // One round trip: the root key (when fetched), the status and the backups side by side.
+        const ic::Principal& canister = context.module.canister;
+        auto root_key = beside(context.agent, [](ic::Agent& agent, auto&) { agent.root_key(); });
+        auto backups_read = beside(context.agent, [&canister](ic::Agent&, auto& management) {
+            return list_backups(management, canister);
+        });
         read_found_state(context);
-        backups = list_backups(context);
+        backups = backups_read.get();
     } catch (const ic::Error& error) {
         fail_untouched(context, "restore", error);
     }
@@ -102,14 +109,19 @@ RestoreResult restore(Context& context, const std::optional<std::string>& hex,
     }
     bool load_requested = false;
     try {
-        result.final_state = with_module_stopped(context, [&](const CanisterStatus&) {
-            context.progress("restoring backup " + backup_id(result.restored) + " from " +
-                             format_time(result.restored.taken_at_timestamp));
-            context.run.snapshot = result.restored.id;
-            load_requested = true;
-            context.enter(Step::LoadSnapshot);
-            load_when_loadable(context, result.restored, load_wait);
-        });
+        // The load replaces whatever the module holds, and its module hash is read after the load:
+        // neither status read needs to wait for the call before it.
+        result.final_state = with_module_stopped(
+            context,
+            [&](const CanisterStatus&) {
+                context.progress("restoring backup " + backup_id(result.restored) + " from " +
+                                 format_time(result.restored.taken_at_timestamp));
+                context.run.snapshot = result.restored.id;
+                load_requested = true;
+                context.enter(Step::LoadSnapshot);
+                load_when_loadable(context, result.restored, load_wait);
+            },
+            {}, StopWindowReads{.status_beside_stop = true, .final_status_beside_start = true});
     } catch (const ModuleLeftStopped& error) {
         throw ModuleLeftStopped(error.kind(), "restore failed: " + std::string(error.what()));
     } catch (const ic::Error& error) {
