@@ -4,7 +4,7 @@
 import { IDL, methodTypes } from './idl.mjs';
 import { reject, E } from './errors.mjs';
 import { decodeModule, metadataSections } from './wasm.mjs';
-import { installCode } from './execution.mjs';
+import { installCode, compile } from './execution.mjs';
 import { Trap, trapToReject } from './system_api.mjs';
 import {
   newCanister, getCanister, requireController, canisterIdFromIndex, chunkStoreSize,
@@ -304,7 +304,7 @@ const handlers = {
         canister.stoppingUntil = Date.now() + delay;
         canister.version += 1n;
       }
-      throw reject(E.StopCanisterRequestTimeout, 'Stop canister request timed out');
+      throw reject(E.StopCanisterRequestTimeout, 'Stop canister request timed out', { committed: true });
     }
     canister.status = 'stopped';
     canister.version += 1n;
@@ -393,6 +393,9 @@ const handlers = {
     } else {
       snapshot = findSnapshot(subnet, canister, id);
     }
+    // An uploaded snapshot can hold any bytes as its module. The IC validates the module before
+    // loading it and refuses an invalid one (IC0505, reject code 5); the canister stays as it was.
+    if (snapshot.module) compile(canister.id, snapshot.module);
     restoreSnapshot(canister, snapshot);
     snapshot.loaded = true;
     canister.version += 1n;
