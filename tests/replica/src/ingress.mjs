@@ -139,6 +139,7 @@ export class Replica {
       record.reply = isManagement
         ? execute(this.subnet, { sender: content.sender, method: content.method_name, args: admitted.args }, { faults: this.faults, subnetId: this.subnetId })
         : this.executeCanisterCall(content);
+      if (this.faults?.take('internal_error_after_execute')) throw new Error(`injected internal error after ${content.method_name} ran (local replica fault)`);
       record.status = 'replied';
       entry.outcome = 'replied';
     } catch (err) {
