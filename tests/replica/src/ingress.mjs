@@ -134,10 +134,10 @@ export class Replica {
     // A failed call changes nothing: handlers and canister code change the state as they go, so
     // whatever stops them half-way (a reject, or a replica bug, which still answers 500) would
     // otherwise leave a half-installed module or a half-loaded snapshot behind.
-    const rollback = checkpoint(this.subnet);
+    const { rollback, undo } = checkpoint(this.subnet);
     try {
       record.reply = isManagement
-        ? execute(this.subnet, { sender: content.sender, method: content.method_name, args: admitted.args }, { faults: this.faults, subnetId: this.subnetId })
+        ? execute(this.subnet, { sender: content.sender, method: content.method_name, args: admitted.args }, { faults: this.faults, subnetId: this.subnetId, undo })
         : this.executeCanisterCall(content);
       if (this.faults?.take('internal_error_after_execute')) throw new Error(`injected internal error after ${content.method_name} ran (local replica fault)`);
       record.status = 'replied';

@@ -240,11 +240,19 @@ function sliceOf(bytes, offset, size) {
   return bytes.subarray(Number(offset), Number(offset + size));
 }
 
-function writeInto(bytes, offset, chunk) {
+// Writes in place (a copy would cost the whole memory per slice), after checking the bounds, and
+// hands `undo` (context.undo, Replica.call's checkpoint) the bytes it overwrote, so that a call
+// failing later still changes nothing.
+function writeInto(bytes, offset, chunk, undo) {
   if (offset + BigInt(chunk.length) > BigInt(bytes.length)) {
     throw reject(E.InvalidManagementPayload, `Invalid subslice into wasm module / main memory / stable memory: offset: ${offset}, size: ${chunk.length}`);
   }
-  bytes.set(chunk, Number(offset));
+  const at = Number(offset);
+  if (undo) {
+    const overwritten = bytes.slice(at, at + chunk.length);
+    undo(() => bytes.set(overwritten, at));
+  }
+  bytes.set(chunk, at);
 }
 
 const snapshotRecord = (s) => ({ id: s.id, taken_at_timestamp: s.takenAt, total_size: snapshotSize(s) });
@@ -453,7 +461,7 @@ const handlers = {
     return { snapshot_id: snapshot.id };
   },
 
-  upload_canister_snapshot_data(subnet, sender, args) {
+  upload_canister_snapshot_data(subnet, sender, args, context) {
     const canister = canisterOf(subnet, sender, args.canister_id);
     const s = findSnapshot(subnet, canister, Uint8Array.from(args.snapshot_id));
     // Only uploaded snapshots are writable, and only until loaded (dfinity/ic #11029).
@@ -467,7 +475,7 @@ const handlers = {
       return;
     }
     const target = { wasm_module: s.module, wasm_memory: s.heap, stable_memory: s.stable }[kind];
-    writeInto(target, BigInt(args.kind[kind].offset), args.chunk);
+    writeInto(target, BigInt(args.kind[kind].offset), args.chunk, context.undo);
     if (kind === 'wasm_module') s.moduleHash = sha256(s.module);
   },
 };

@@ -530,6 +530,27 @@ describe('canister execution', () => {
     assert.match(replica.stderr(), /replica: BUG: internal error on POST .*injected internal error after install_code ran/);
     assert.equal(text((await update(canister, 'set', bytes('after'))).reply), 'before the bug', 'the next call runs on the old state');
   });
+
+  // Uploads write into the snapshot's bytes in place: the rollback must undo those writes too.
+  it('a snapshot data upload that fails inside the replica leaves the snapshot\'s bytes as they were', async () => {
+    const canister = await newCanister(probe);
+    const { value: { snapshot_id: snapshotId } } = await management(canister, 'upload_canister_snapshot_metadata', {
+      canister_id: cid(canister), replace_snapshot: [], wasm_module_size: 0n, globals: [], wasm_memory_size: 16n, stable_memory_size: 16n,
+      certified_data: new Uint8Array(0), global_timer: [], on_low_wasm_memory_hook_status: [],
+    });
+    const upload = (kind, chunk) => management(canister, 'upload_canister_snapshot_data', { canister_id: cid(canister), snapshot_id: snapshotId, kind: { [kind]: { offset: 4n } }, chunk });
+    assert.ok((await upload('stable_memory', bytes('kept'))).reply);
+    const snapshot = async () => (await canisterState(replica.url, canister)).snapshots.find((s) => s.id === Buffer.from(snapshotId).toString('hex'));
+    const before = await snapshot();
+
+    await admin(replica.url, 'POST', 'faults', { internal_error_after_execute: 1 });
+    await assert.rejects(upload('stable_memory', bytes('lost')), /HTTP 500/);
+    await admin(replica.url, 'POST', 'faults', { internal_error_after_execute: 1 });
+    await assert.rejects(upload('wasm_memory', bytes('lost')), /HTTP 500/);
+    assert.deepEqual(await snapshot(), before);
+    assert.equal(before.stable_memory_sha256, sha256hex(Uint8Array.from([0, 0, 0, 0, ...bytes('kept'), 0, 0, 0, 0, 0, 0, 0, 0])));
+    assert.equal(before.wasm_memory_sha256, sha256hex(new Uint8Array(16)));
+  });
 });
 
 describe('canister execution across a replica restart (--state-dir)', () => {
