@@ -155,7 +155,7 @@ describe('canister execution', () => {
     probe = buildProbe(dir, 'probe');
     probe2 = buildProbe(dir, 'probe2', ['PROBE_TAG="v2"']);
     broken = buildProbe(dir, 'broken', ['PROBE_TAG="broken"', 'PROBE_POST_UPGRADE_TRAPS']);
-    replica = await startReplica();
+    replica = await startReplica({ internalErrors: 'expected' }); // the fault internal_error_after_execute
     owner = makeIdentity('ed25519');
     stranger = makeIdentity('secp256k1');
     rootKey = (await agentFor(replica.url, owner.identity)).rootKey;
