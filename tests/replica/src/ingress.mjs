@@ -361,9 +361,9 @@ function canisterNode(c) {
 }
 
 // The `icp:*` sections of a canister's module. A module the replica cannot decode has none: install
-// and snapshot loads refuse such modules, but the admin API and a state saved by an older replica
-// can still hold one, and one canister's bytes must not fail every certificate (every read_state
-// and every call's answer) of the subnet.
+// and snapshot loads refuse such modules, but a state saved (--state-dir) by an older replica can
+// still hold one, and one canister's bytes must not fail every certificate (every read_state and
+// every call's answer) of the subnet.
 function moduleMetadata(c) {
   try {
     return metadataSections(decodeModule(c.id, c.module));
