@@ -96,6 +96,7 @@ export async function handleAdmin(replica, req, url, body) {
       delegation: Boolean(replica.delegation),
       canisters: subnet.canisters.size,
       snapshots: subnet.snapshots.size,
+      internal_errors: replica.internalErrors,
     });
   }
 

@@ -1,14 +1,18 @@
 // Rejections as the IC reports them: an `ICxxxx` error code whose first digit
 // is the reject code (IC rs/types/error_types), plus a human message.
+// `committed`: the call's changes stand although it rejects (a message that ran to completion
+// without replying, a stop that goes on after its request timed out); any other reject, like any
+// other failure, leaves the replica's state as it was before the call (Replica.call rolls it back).
 export class IcReject extends Error {
-  constructor(errorCode, message) {
+  constructor(errorCode, message, { committed = false } = {}) {
     super(message);
     this.errorCode = `IC${String(errorCode).padStart(4, '0')}`;
     this.rejectCode = Math.floor(errorCode / 100);
+    this.committed = committed;
   }
 }
 
-export const reject = (errorCode, message) => new IcReject(errorCode, message);
+export const reject = (errorCode, message, options) => new IcReject(errorCode, message, options);
 
 // An HTTP-level refusal (the request never reaches execution).
 export class HttpError extends Error {

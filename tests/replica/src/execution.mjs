@@ -41,6 +41,7 @@ export function compile(canisterId, moduleBytes) {
       throw invalidWasm(canisterId, `Wasm module has an invalid import section. Module imports function '${imp.name}' from 'ic0' with the signature (${imp.signature}), not the runtime's (${expected}).`);
     }
   }
+  validateEntryPoints(canisterId, info);
   try {
     module = new WebAssembly.Module(instrument(wasm, info));
   } catch (err) {
@@ -53,6 +54,22 @@ export function compile(canisterId, moduleBytes) {
   return entry;
 }
 
+// The IC calls a canister's entry points (canister_init, canister_update <name>, ...) with no
+// arguments and takes no results, and refuses at install a module exporting one of another type:
+// rs/embedders wasm_utils/validation.rs, WasmValidationError::InvalidFunctionSignature ("Expected
+// return type [] for 'canister_update f', got [I64]."), IC0505.
+function validateEntryPoints(canisterId, info) {
+  for (const { name, kind, index } of info.exports) {
+    if (!name.startsWith('canister_') || kind !== 0) continue;
+    const signature = info.functions[index];
+    if (signature === undefined) continue; // an index out of range: WebAssembly.Module refuses it
+    const [params, results] = signature.split('->');
+    const types = (list) => `[${list.split(',').map((t) => t.toUpperCase()).join(', ')}]`;
+    if (params) throw invalidWasm(canisterId, `Wasm module has an invalid function signature. Expected no parameters for '${name}', got ${types(params)}.`);
+    if (results) throw invalidWasm(canisterId, `Wasm module has an invalid function signature. Expected return type [] for '${name}', got ${types(results)}.`);
+  }
+}
+
 // ---- instances and state -----------------------------------------------------
 
 function instantiate(canister, code) {
@@ -62,7 +79,10 @@ function instantiate(canister, code) {
     instance = new WebAssembly.Instance(code.module, { ic0: systemApi(slot) });
   } catch (err) {
     // Active data or element segments out of bounds fail here, as they would at install on the IC.
-    throw trapToReject(canister, err) ?? err;
+    // No canister code runs yet (instrument turns the start function into an export), so any
+    // other error is the replica's.
+    if (err instanceof WebAssembly.RuntimeError || err instanceof RangeError) throw trapToReject(canister, err);
+    throw err;
   }
   slot.memory = instance.exports[MEMORY_EXPORT] ?? null;
   return { instance, slot, code };
@@ -165,8 +185,8 @@ const noSuchMethod = (canister, kind, method) =>
 // canister's own reject (IC0406, reject code 4), or IC0506 without either.
 function outcome(canister, ctx) {
   if (ctx.response?.reply) return ctx.response.reply;
-  if (ctx.response) throw reject(E.CanisterRejectedMessage, ctx.response.reject);
-  throw reject(E.CanisterDidNotReply, `Canister ${principalText(canister.id)} did not reply to the call`);
+  if (ctx.response) throw reject(E.CanisterRejectedMessage, ctx.response.reject, { committed: true });
+  throw reject(E.CanisterDidNotReply, `Canister ${principalText(canister.id)} did not reply to the call`, { committed: true });
 }
 
 // An ingress update call. Returns the reply bytes or throws an IcReject.

@@ -18,6 +18,9 @@ export class Faults {
     this.stop_delay_ms = 0;
     // The Wasm chunk store's capacity in bytes (0: the IC's 100 MiB), so tests can fill it.
     this.chunk_store_capacity = 0;
+    // The next call that executes fails once its method has run, as a replica bug would there:
+    // HTTP 500, and its changes rolled back (Replica.call).
+    this.internal_error_after_execute = 0;
     // Faults aimed at one method's calls (/call, any version): see setMethodFaults.
     this.method = [];
     this.paused = []; // the calls held by a `pause` now: [{ method, when, since }]
@@ -91,7 +94,7 @@ export class Faults {
   }
 
   toJSON() {
-    const { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api, stop_delay_ms, chunk_store_capacity, method, paused } = this;
-    return { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api, stop_delay_ms, chunk_store_capacity, method, paused };
+    const { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api, stop_delay_ms, chunk_store_capacity, internal_error_after_execute, method, paused } = this;
+    return { drop_connections, http_error, accept_async, delay_ms, delay_count, fail_install_code, legacy_api, stop_delay_ms, chunk_store_capacity, internal_error_after_execute, method, paused };
   }
 }

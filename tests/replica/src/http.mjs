@@ -168,8 +168,12 @@ export function createReplicaServer(replica) {
         if (url.pathname.startsWith('/_/')) send(res, err.status, Buffer.from(JSON.stringify({ error: err.message }) + '\n'), 'application/json');
         else sendText(res, err.status, err.message);
       } else {
-        process.stderr.write(`replica: internal error on ${req.method} ${url.pathname}: ${err.stack}\n`);
-        sendText(res, 500, `Internal error: ${err.message}`);
+        // Every failure a client can cause is an IC reject or an HttpError; what is left is a bug
+        // of the replica's. It still answers 500 (never a reject that would hide it), and is
+        // counted (admin status: internal_errors) and shouted, so that the tests notice.
+        replica.internalErrors += 1;
+        process.stderr.write(`replica: BUG: internal error on ${req.method} ${url.pathname} (answered 500): ${err?.stack ?? err}\n`);
+        sendText(res, 500, `Internal error: ${err?.message ?? err}`);
       }
     }
   });

@@ -10,7 +10,7 @@ import { HttpError, IcReject, reject, E } from './errors.mjs';
 import { admit, execute, QUERY_METHODS } from './management.mjs';
 import { executeUpdate, executeQuery } from './execution.mjs';
 import { metadataSections, decodeModule } from './wasm.mjs';
-import { newSubnet, getCanister, isController } from './state.mjs';
+import { newSubnet, getCanister, isController, checkpoint } from './state.mjs';
 import {
   toHex, fromHex, concat, utf8, leb128, nowNanos, bytesEqual, principalText, Principal,
 } from './util.mjs';
@@ -34,6 +34,7 @@ export class Replica {
     this.faults = faults;
     this.onChange = onChange;
     this.log = [];
+    this.internalErrors = 0; // requests answered 500 (http.mjs)
     this.pendingCertificates = [];
     this.configureTopology(topology ?? {});
   }
@@ -130,14 +131,23 @@ export class Replica {
     }
 
     const record = { sender: content.sender, ecid, expiry: BigInt(content.ingress_expiry), time: nowNanos() };
+    // A failed call changes nothing: handlers and canister code change the state as they go, so
+    // whatever stops them half-way (a reject, or a replica bug, which still answers 500) would
+    // otherwise leave a half-installed module or a half-loaded snapshot behind.
+    const { rollback, undo } = checkpoint(this.subnet);
     try {
       record.reply = isManagement
-        ? execute(this.subnet, { sender: content.sender, method: content.method_name, args: admitted.args }, { faults: this.faults, subnetId: this.subnetId })
+        ? execute(this.subnet, { sender: content.sender, method: content.method_name, args: admitted.args }, { faults: this.faults, subnetId: this.subnetId, undo })
         : this.executeCanisterCall(content);
+      if (this.faults?.take('internal_error_after_execute')) throw new Error(`injected internal error after ${content.method_name} ran (local replica fault)`);
       record.status = 'replied';
       entry.outcome = 'replied';
     } catch (err) {
-      if (!(err instanceof IcReject)) throw err;
+      if (!(err instanceof IcReject && err.committed)) rollback();
+      if (!(err instanceof IcReject)) {
+        entry.outcome = 'internal error';
+        throw err;
+      }
       Object.assign(record, { status: 'rejected', rejectCode: err.rejectCode, rejectMessage: err.message, errorCode: err.errorCode });
       entry.outcome = err.errorCode;
     }
@@ -222,7 +232,7 @@ export class Replica {
   checkMetadataAccess(ecid, name, sender) {
     const canister = this.subnet.canisters.get(toHex(ecid));
     if (!canister?.module) return;
-    const section = metadataSections(decodeModule(canister.id, canister.module)).get(name);
+    const section = moduleMetadata(canister).get(name);
     if (section?.visibility === 'private' && !isController(canister, sender)) {
       throw new HttpError(403, `Custom section ${name} can only be requested by the controllers of the canister.`);
     }
@@ -342,12 +352,25 @@ function canisterNode(c) {
   if (c.certifiedData.length) entries.push(['certified_data', c.certifiedData]);
   if (c.module) {
     entries.push(['module_hash', c.moduleHash]);
-    const sections = metadataSections(decodeModule(c.id, c.module));
+    const sections = moduleMetadata(c);
     entries.push(['metadata', subtree([...sections].map(([name, s]) => [name, s.content]))]);
   }
   const node = subtree(entries);
   canisterNodes.set(c, { controllers: c.controllers, certifiedData: c.certifiedData, module: c.module, moduleHash: c.moduleHash, node });
   return node;
+}
+
+// The `icp:*` sections of a canister's module. A module the replica cannot decode has none: install
+// and snapshot loads refuse such modules, but a state saved (--state-dir) by an older replica can
+// still hold one, and one canister's bytes must not fail every certificate (every read_state and
+// every call's answer) of the subnet.
+function moduleMetadata(c) {
+  try {
+    return metadataSections(decodeModule(c.id, c.module));
+  } catch (err) {
+    if (!(err instanceof IcReject)) throw err;
+    return new Map();
+  }
 }
 
 // A request's [label, sub-tree] entry: its record never changes once in the ingress history.

@@ -9,7 +9,7 @@
 
 import { leb128 } from './util.mjs';
 
-const SECTION = { custom: 0, type: 1, import: 2, memory: 5, global: 6, export: 7, start: 8 };
+const SECTION = { custom: 0, type: 1, import: 2, function: 3, memory: 5, global: 6, export: 7, start: 8 };
 // The order non-custom sections must appear in (the tag section, 13, sits
 // between memory and global; data count, 12, between element and code).
 const SECTION_ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
@@ -109,9 +109,10 @@ function splitSections(wasm) {
 }
 
 // What the replica needs to know about a module: its imports, whether it
-// has a memory and whether that is a 64-bit one (memory64), its globals (with mutability and type), exports, start.
+// has a memory and whether that is a 64-bit one (memory64), its globals (with mutability and type), exports, start,
+// and the signature of every function by index (imported ones first), as "params->results".
 export function analyse(wasm) {
-  const info = { types: [], imports: [], hasMemory: false, memory64: false, globals: [], exports: [], start: null, importedFunctions: 0, importedGlobals: 0 };
+  const info = { types: [], functions: [], imports: [], hasMemory: false, memory64: false, globals: [], exports: [], start: null, importedFunctions: 0, importedGlobals: 0 };
   for (const { id, bytes } of splitSections(wasm)) {
     const r = new Reader(bytes);
     if (id === SECTION.type) {
@@ -132,6 +133,7 @@ export function analyse(wasm) {
         let signature;
         if (kind === KIND.func) {
           signature = info.types[r.u32()];
+          info.functions.push(signature);
           info.importedFunctions += 1;
         } else if (kind === KIND.table) {
           r.byte();
@@ -149,6 +151,8 @@ export function analyse(wasm) {
         } else throw new Error(`unknown import kind ${kind}`);
         info.imports.push({ module, name, kind: Object.keys(KIND).find((k) => KIND[k] === kind), signature });
       }
+    } else if (id === SECTION.function) {
+      for (let n = r.u32(); n > 0; n--) info.functions.push(info.types[r.u32()]);
     } else if (id === SECTION.memory) {
       if (r.u32() > 0) {
         info.hasMemory = true;

@@ -4,7 +4,7 @@
 import { IDL, methodTypes } from './idl.mjs';
 import { reject, E } from './errors.mjs';
 import { decodeModule, metadataSections } from './wasm.mjs';
-import { installCode } from './execution.mjs';
+import { installCode, compile } from './execution.mjs';
 import { Trap, trapToReject } from './system_api.mjs';
 import {
   newCanister, getCanister, requireController, canisterIdFromIndex, chunkStoreSize,
@@ -240,11 +240,19 @@ function sliceOf(bytes, offset, size) {
   return bytes.subarray(Number(offset), Number(offset + size));
 }
 
-function writeInto(bytes, offset, chunk) {
+// Writes in place (a copy would cost the whole memory per slice), after checking the bounds, and
+// hands `undo` (context.undo, Replica.call's checkpoint) the bytes it overwrote, so that a call
+// failing later still changes nothing.
+function writeInto(bytes, offset, chunk, undo) {
   if (offset + BigInt(chunk.length) > BigInt(bytes.length)) {
     throw reject(E.InvalidManagementPayload, `Invalid subslice into wasm module / main memory / stable memory: offset: ${offset}, size: ${chunk.length}`);
   }
-  bytes.set(chunk, Number(offset));
+  const at = Number(offset);
+  if (undo) {
+    const overwritten = bytes.slice(at, at + chunk.length);
+    undo(() => bytes.set(overwritten, at));
+  }
+  bytes.set(chunk, at);
 }
 
 const snapshotRecord = (s) => ({ id: s.id, taken_at_timestamp: s.takenAt, total_size: snapshotSize(s) });
@@ -304,7 +312,7 @@ const handlers = {
         canister.stoppingUntil = Date.now() + delay;
         canister.version += 1n;
       }
-      throw reject(E.StopCanisterRequestTimeout, 'Stop canister request timed out');
+      throw reject(E.StopCanisterRequestTimeout, 'Stop canister request timed out', { committed: true });
     }
     canister.status = 'stopped';
     canister.version += 1n;
@@ -393,6 +401,9 @@ const handlers = {
     } else {
       snapshot = findSnapshot(subnet, canister, id);
     }
+    // An uploaded snapshot can hold any bytes as its module. The IC validates the module before
+    // loading it and refuses an invalid one (IC0505, reject code 5); the canister stays as it was.
+    if (snapshot.module) compile(canister.id, snapshot.module);
     restoreSnapshot(canister, snapshot);
     snapshot.loaded = true;
     canister.version += 1n;
@@ -450,7 +461,7 @@ const handlers = {
     return { snapshot_id: snapshot.id };
   },
 
-  upload_canister_snapshot_data(subnet, sender, args) {
+  upload_canister_snapshot_data(subnet, sender, args, context) {
     const canister = canisterOf(subnet, sender, args.canister_id);
     const s = findSnapshot(subnet, canister, Uint8Array.from(args.snapshot_id));
     // Only uploaded snapshots are writable, and only until loaded (dfinity/ic #11029).
@@ -464,7 +475,7 @@ const handlers = {
       return;
     }
     const target = { wasm_module: s.module, wasm_memory: s.heap, stable_memory: s.stable }[kind];
-    writeInto(target, BigInt(args.kind[kind].offset), args.chunk);
+    writeInto(target, BigInt(args.kind[kind].offset), args.chunk, context.undo);
     if (kind === 'wasm_module') s.moduleHash = sha256(s.module);
   },
 };

@@ -189,3 +189,39 @@ export function snapshotFromMetadata(meta) {
     loaded: false,
   };
 }
+
+// ---- checkpoints -----------------------------------------------------------------
+
+// What a call may change, kept so that a failed call changes nothing (Replica.call). Shallow:
+// every change to a canister or snapshot replaces its fields (memories, module, maps of chunks,
+// settings are copied here, as they are edited in place), except an upload's writes into a
+// snapshot's bytes, which copying would make cost the whole snapshot per slice: those note how to
+// undo themselves (`undo`, management.mjs writeInto). Canister and snapshot objects keep their
+// identity on a rollback, as the execution cache (execution.mjs) and the certification cache
+// (ingress.mjs) key on them.
+export function checkpoint(subnet) {
+  const fields = (o) => {
+    const copy = { ...o, chunks: new Map(o.chunks) };
+    if (o.settings) copy.settings = { ...o.settings };
+    return copy;
+  };
+  const canisters = new Map(subnet.canisters);
+  const snapshots = new Map(subnet.snapshots);
+  const saved = new Map([...canisters.values(), ...snapshots.values()].map((o) => [o, fields(o)]));
+  const { nextCanisterIndex } = subnet;
+  const undos = [];
+  const undo = (fn) => undos.push(fn);
+  const rollback = () => {
+    for (const fn of undos.reverse()) fn();
+    for (const [o, before] of saved) {
+      for (const key of Object.keys(o)) if (!(key in before)) delete o[key];
+      Object.assign(o, before);
+    }
+    for (const [map, before] of [[subnet.canisters, canisters], [subnet.snapshots, snapshots]]) {
+      map.clear();
+      for (const [key, value] of before) map.set(key, value);
+    }
+    subnet.nextCanisterIndex = nextCanisterIndex;
+  };
+  return { rollback, undo };
+}

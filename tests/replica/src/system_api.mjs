@@ -350,8 +350,25 @@ export function systemApi(slot) {
       throw contract(`ic0.${name} is not supported by the local replica`);
     };
   }
+  // What the replica's own code throws is told apart from what the canister's does (trapToReject):
+  // a Trap is the canister's doing, and so is a RangeError (an allocation the canister asked for
+  // that failed); anything else thrown here is a replica bug.
+  for (const name of IC0_FUNCTIONS) {
+    const fn = api[name];
+    api[name] = (...args) => {
+      try {
+        return fn(...args);
+      } catch (err) {
+        if (!(err instanceof Trap || err instanceof RangeError) && err instanceof Object) replicaErrors.add(err);
+        throw err;
+      }
+    };
+  }
   return api;
 }
+
+// Errors the system API's own code threw (a bug of the replica's, not a canister's failure).
+const replicaErrors = new WeakSet();
 
 // The IC's user-facing error for a failed execution of `canister`.
 export function trapToReject(canister, err) {
@@ -368,10 +385,16 @@ export function trapToReject(canister, err) {
     if (err.kind === 'trapped') return reject(E.CanisterTrapped, `${prefix}Canister trapped: ${err.message}`);
     return reject(E.CanisterContractViolation, `${prefix}Canister violated contract: ${err.message}`);
   }
+  if (replicaErrors.has(err)) return null;
   if (err instanceof WebAssembly.RuntimeError || err instanceof RangeError) {
     return reject(E.CanisterTrapped, `${prefix}Canister trapped: ${trapCode(err)}`);
   }
-  return null;
+  // Anything else the canister's code raised (a Wasm exception it threw and did not catch, a
+  // value V8 refused at the boundary): on the IC every failure of a canister's execution that is
+  // not an explicit ic0.trap (IC0503) or a contract violation (IC0504) is IC0502, "Canister
+  // trapped" (rs/types/error_types, ErrorCode::CanisterTrapped = 502, reject code 5,
+  // CANISTER_ERROR); it rejects the call and leaves the canister as it was.
+  return reject(E.CanisterTrapped, `${prefix}Canister trapped: ${err?.message ?? String(err)}`);
 }
 
 // V8's trap messages mapped onto the IC's TrapCode names.

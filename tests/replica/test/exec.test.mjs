@@ -5,7 +5,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +64,30 @@ function globalsModule() {
     ...section(10, vec([body(inc), body(get), body(start)])),
   ]);
 }
+
+// A hand-assembled module (every section under 128 bytes): function `types` as [params, results]
+// of value-type bytes, `imports` as [ic0 name, type], `funcs` as [type, code], `exports` as [name,
+// function index], `tags` (exception tags) as types; `memory`: one page.
+function assemble({ types, imports = [], funcs, exports, tags = [], memory = false }) {
+  const vec = (items) => [items.length, ...items.flat()];
+  const str = (s) => [s.length, ...bytes(s)];
+  const section = (id, body) => {
+    assert.ok(body.length < 128);
+    return [id, body.length, ...body];
+  };
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, vec(types.map(([params, results]) => [0x60, ...vec(params.map((t) => [t])), ...vec(results.map((t) => [t]))]))),
+    ...(imports.length ? section(2, vec(imports.map(([name, type]) => [...str('ic0'), ...str(name), 0, type]))) : []),
+    ...section(3, vec(funcs.map(([type]) => [type]))),
+    ...(memory ? section(5, [1, 0, 1]) : []),
+    ...(tags.length ? section(13, vec(tags.map((type) => [0, type]))) : []),
+    ...section(7, vec(exports.map(([name, index]) => [...str(name), 0, index]))),
+    ...section(10, vec(funcs.map(([, code]) => [code.length + 1, 0, ...code]))),
+  ]);
+}
+const I32 = 0x7f;
+const I64 = 0x7e;
 
 describe('canister execution', () => {
   let replica;
@@ -129,7 +155,7 @@ describe('canister execution', () => {
     probe = buildProbe(dir, 'probe');
     probe2 = buildProbe(dir, 'probe2', ['PROBE_TAG="v2"']);
     broken = buildProbe(dir, 'broken', ['PROBE_TAG="broken"', 'PROBE_POST_UPGRADE_TRAPS']);
-    replica = await startReplica();
+    replica = await startReplica({ internalErrors: 'expected' }); // the fault internal_error_after_execute
     owner = makeIdentity('ed25519');
     stranger = makeIdentity('secp256k1');
     rootKey = (await agentFor(replica.url, owner.identity)).rootKey;
@@ -423,6 +449,108 @@ describe('canister execution', () => {
     const narrow = await newCanister(null);
     assert.ok((await install(narrow, module([0x00, 1]))).reply, 'the same import is right for a 32-bit memory');
   });
+
+  // Before, V8's TypeError calling such an export (no BigInt for its parameter) escaped as HTTP 500.
+  it('an entry point that takes parameters or returns results makes the module invalid (IC0505)', async () => {
+    const withParam = assemble({ types: [[[I64], []]], funcs: [[0, [0x0b]]], exports: [['canister_update p', 0]] });
+    const canister = await newCanister(null);
+    const outcome = await install(canister, withParam);
+    assert.equal(outcome.errorCode, 'IC0505', JSON.stringify(outcome));
+    assert.equal(outcome.rejectCode, 5);
+    assert.match(outcome.message, /invalid function signature\. Expected no parameters for 'canister_update p', got \[I64\]/);
+    const withResult = assemble({ types: [[[], [I32]]], funcs: [[0, [0x41, 0, 0x0b]]], exports: [['canister_query q', 0]] });
+    assert.match((await install(canister, withResult)).message, /Expected return type \[\] for 'canister_query q', got \[I32\]/);
+    assert.equal((await canisterState(replica.url, canister)).module_hash, null, 'nothing installed');
+    // Other exports may have any type, as on the IC.
+    const helper = assemble({ types: [[[I64], [I64]]], funcs: [[0, [0x20, 0, 0x0b]]], exports: [['double', 0]] });
+    assert.ok((await install(canister, helper)).reply);
+  });
+
+  it('a system call the replica does not implement (inter-canister calls) is a certified reject 5 (IC0504), not HTTP 500', async () => {
+    const caller = assemble({
+      types: [[[], [I32]], [[], []]],
+      imports: [['call_perform', 0]],
+      funcs: [[1, [0x10, 0, 0x1a, 0x0b]]], // call $call_perform; drop
+      exports: [['canister_update go', 1]],
+    });
+    const canister = await newCanister(caller);
+    const before = await canisterState(replica.url, canister);
+    const outcome = await update(canister, 'go');
+    assert.equal(outcome.certified, true);
+    assert.equal(outcome.rejectCode, 5);
+    assert.equal(outcome.errorCode, 'IC0504');
+    assert.match(outcome.message, /Canister violated contract: ic0\.call_perform is not supported by the local replica/);
+    assert.equal((await canisterState(replica.url, canister)).version, before.version, 'a rejected message changes nothing');
+  });
+
+  // Before, the WebAssembly.Exception escaped as HTTP 500.
+  it('an exception the canister throws and does not catch is a certified reject 5 (IC0502); its writes are undone', async () => {
+    const thrower = assemble({
+      types: [[[], []]],
+      funcs: [[0, [0x41, 0, 0x41, 42, 0x36, 2, 0, 0x08, 0, 0x0b]]], // i32.store 0 42; throw 0
+      exports: [['canister_update throw', 0]],
+      tags: [0],
+      memory: true,
+    });
+    const canister = await newCanister(thrower);
+    const before = await canisterState(replica.url, canister);
+    const outcome = await update(canister, 'throw');
+    assert.equal(outcome.certified, true);
+    assert.equal(outcome.rejectCode, 5);
+    assert.equal(outcome.errorCode, 'IC0502');
+    assert.match(outcome.message, new RegExp(`^Error from Canister ${canister}: Canister trapped: `));
+    const after = await canisterState(replica.url, canister);
+    assert.equal(after.wasm_memory_sha256, before.wasm_memory_sha256);
+    assert.equal(after.version, before.version);
+    assert.equal((await admin(replica.url, 'GET', 'status')).internal_errors, 0);
+  });
+
+  // A replica bug half-way through a call (the fault stands in for one) must not leave the state
+  // half-changed: the call answers 500, is counted and logged, and its changes are rolled back.
+  it('a call that fails inside the replica answers 500 and changes nothing', async () => {
+    const canister = await newCanister(probe, bytes('before the bug'));
+    const before = await canisterState(replica.url, canister);
+    const errors = (await admin(replica.url, 'GET', 'status')).internal_errors;
+
+    await admin(replica.url, 'POST', 'faults', { internal_error_after_execute: 1 });
+    const { body } = await envelope(owner.identity, { canister_id: cid(canister).toUint8Array(), method_name: 'set', arg: bytes('lost') });
+    const res = await post(replica.url, `/api/v3/canister/${canister}/call`, body);
+    assert.equal(res.status, 500);
+    assert.equal(await note(canister), 'before the bug');
+
+    await admin(replica.url, 'POST', 'faults', { internal_error_after_execute: 1 });
+    const arg = new Uint8Array(IDL.encode(methodTypes('install_code').argTypes, [{ mode: { reinstall: null }, canister_id: cid(canister), wasm_module: probe2, arg: bytes('reinstalled'), sender_canister_version: [] }]));
+    const call = await envelope(owner.identity, { canister_id: new Uint8Array(0), method_name: 'install_code', arg });
+    assert.equal((await post(replica.url, `/api/v3/canister/${canister}/call`, call.body)).status, 500);
+
+    const after = await canisterState(replica.url, canister);
+    for (const key of ['module_hash', 'wasm_memory_sha256', 'stable_memory_sha256', 'version', 'globals']) assert.deepEqual(after[key], before[key], key);
+    assert.equal(await note(canister), 'before the bug');
+    assert.equal((await admin(replica.url, 'GET', 'status')).internal_errors, errors + 2);
+    assert.match(replica.stderr(), /replica: BUG: internal error on POST .*injected internal error after install_code ran/);
+    assert.equal(text((await update(canister, 'set', bytes('after'))).reply), 'before the bug', 'the next call runs on the old state');
+  });
+
+  // Uploads write into the snapshot's bytes in place: the rollback must undo those writes too.
+  it('a snapshot data upload that fails inside the replica leaves the snapshot\'s bytes as they were', async () => {
+    const canister = await newCanister(probe);
+    const { value: { snapshot_id: snapshotId } } = await management(canister, 'upload_canister_snapshot_metadata', {
+      canister_id: cid(canister), replace_snapshot: [], wasm_module_size: 0n, globals: [], wasm_memory_size: 16n, stable_memory_size: 16n,
+      certified_data: new Uint8Array(0), global_timer: [], on_low_wasm_memory_hook_status: [],
+    });
+    const upload = (kind, chunk) => management(canister, 'upload_canister_snapshot_data', { canister_id: cid(canister), snapshot_id: snapshotId, kind: { [kind]: { offset: 4n } }, chunk });
+    assert.ok((await upload('stable_memory', bytes('kept'))).reply);
+    const snapshot = async () => (await canisterState(replica.url, canister)).snapshots.find((s) => s.id === Buffer.from(snapshotId).toString('hex'));
+    const before = await snapshot();
+
+    await admin(replica.url, 'POST', 'faults', { internal_error_after_execute: 1 });
+    await assert.rejects(upload('stable_memory', bytes('lost')), /HTTP 500/);
+    await admin(replica.url, 'POST', 'faults', { internal_error_after_execute: 1 });
+    await assert.rejects(upload('wasm_memory', bytes('lost')), /HTTP 500/);
+    assert.deepEqual(await snapshot(), before);
+    assert.equal(before.stable_memory_sha256, sha256hex(Uint8Array.from([0, 0, 0, 0, ...bytes('kept'), 0, 0, 0, 0, 0, 0, 0, 0])));
+    assert.equal(before.wasm_memory_sha256, sha256hex(new Uint8Array(16)));
+  });
 });
 
 describe('canister execution across a replica restart (--state-dir)', () => {
@@ -445,6 +573,41 @@ describe('canister execution across a replica restart (--state-dir)', () => {
       replica = await startReplica({ stateDir: dir });
       await call(replica.url, canister, 'inc');
       assert.deepEqual((await canisterState(replica.url, canister)).globals, [{ i32: '102' }, { i64: '20' }]);
+    } finally {
+      await replica.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // Install and snapshot loads refuse such modules now, but a state saved by an older replica can
+  // hold one. Before, certifying the state tree threw on it: every read_state and call was HTTP 500.
+  it('a canister whose stored module is not Wasm does not break the certificates of the others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'juno-replica-exec-state-'));
+    const owner = makeIdentity('ed25519');
+    let replica = await startReplica({ stateDir: dir });
+    try {
+      const { canister_id: broken } = await admin(replica.url, 'POST', 'canisters', { controllers: [owner.principal] });
+      const { canister_id: other } = await admin(replica.url, 'POST', 'canisters', { controllers: [owner.principal] });
+      await replica.stop();
+      const file = join(dir, 'replica-state.v8');
+      const state = deserialize(readFileSync(file));
+      const junk = Uint8Array.from([0xde, 0xad, 0xbe, 0xef]);
+      Object.assign(state.subnet.canisters.get(Buffer.from(Principal.fromText(broken).toUint8Array()).toString('hex')), { module: junk, moduleHash: new Uint8Array(createHash('sha256').update(junk).digest()) });
+      writeFileSync(file, serialize(state));
+      replica = await startReplica({ stateDir: dir });
+      const rootKey = (await agentFor(replica.url, owner.identity)).rootKey;
+      for (const canister of [broken, other]) {
+        const paths = [[bytes('canister'), Principal.fromText(canister).toUint8Array(), bytes('module_hash')]];
+        if (canister === broken) paths.push([bytes('canister'), Principal.fromText(canister).toUint8Array(), bytes('metadata'), bytes('candid:service')]);
+        const read = await envelope(owner.identity, { request_type: 'read_state', paths });
+        const res = await post(replica.url, `/api/v3/canister/${canister}/read_state`, read.body);
+        assert.equal(res.status, 200, res.text);
+        const cert = await Certificate.create({ certificate: res.cbor.certificate, rootKey, principal: { canisterId: Principal.fromText(canister) } });
+        const hash = cert.lookup_path(['canister', Principal.fromText(canister).toUint8Array(), 'module_hash']).value;
+        if (canister === broken) assert.equal(Buffer.from(hash).toString('hex'), createHash('sha256').update(junk).digest('hex'));
+        else assert.equal(hash, undefined, 'no module');
+      }
+      assert.equal((await admin(replica.url, 'GET', 'status')).internal_errors, 0);
     } finally {
       await replica.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -31,7 +31,11 @@ export const sha256hex = (bytes) => createHash('sha256').update(bytes).digest('h
 // stdin is a pipe it watches (--exit-with-stdin), and once it listens, its handles are unref'd. So
 // a test that fails before its clean-up, or a fixture that throws half-way through its set-up, ends
 // with its replica instead of hanging the test run until CTest's timeout.
-export async function startReplica({ stateDir, delegation = false } = {}) {
+//
+// A replica bug answers HTTP 500 and is logged as `replica: BUG: ...` (http.mjs): stop() then throws
+// with those lines, so that no test passes over one, unless the test provokes them on purpose
+// (`internalErrors: 'expected'`).
+export async function startReplica({ stateDir, delegation = false, internalErrors = 'fail' } = {}) {
   const args = [REPLICA, '--port', '0', '--exit-with-stdin', ...(stateDir ? ['--state-dir', stateDir] : []), ...(delegation ? ['--delegation'] : [])];
   const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
@@ -59,6 +63,8 @@ export async function startReplica({ stateDir, delegation = false } = {}) {
       proc.ref(); // held until it has exited, so that the caller's await completes
       proc.kill('SIGTERM');
       await exited;
+      const bugs = stderr.split('\n').filter((line) => line.startsWith('replica: BUG: '));
+      if (bugs.length && internalErrors !== 'expected') throw new Error(`the replica answered HTTP 500 for ${bugs.length} bug(s) of its own:\n${bugs.join('\n')}\n${stderr}`);
     },
   };
 }

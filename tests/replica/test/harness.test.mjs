@@ -95,6 +95,22 @@ describe('test harness: a replica cannot outlive or hold its test process', () =
     assert.ok(await waitFor(() => !alive(pid), 5_000), `the replica ${pid} outlived its killed test process`);
   });
 
+  it('stop() throws when the replica answered 500 for a bug of its own, naming it', async () => {
+    const r = await runChild(`
+      const { managementCall, makeIdentity, post } = await import(${JSON.stringify(harness)});
+      const { methodTypes } = await import(${JSON.stringify(new URL('../src/idl.mjs', harness).href)});
+      const replica = await startReplica();
+      await fetch(replica.url + '/_/admin/faults', { method: 'POST', body: JSON.stringify({ internal_error_after_execute: 1 }) });
+      const method = 'provisional_create_canister_with_cycles';
+      const { body } = await managementCall(makeIdentity('ed25519').identity, method, methodTypes(method).argTypes, [{ amount: [], settings: [], specified_id: [], sender_canister_version: [] }]);
+      console.log('answered ' + (await post(replica.url, '/api/v3/canister/aaaaa-aa/call', body)).status);
+      await replica.stop();
+    `);
+    assert.match(r.output, /answered 500/);
+    assert.notEqual(r.code, 0, r.output);
+    assert.match(r.output, /the replica answered HTTP 500 for 1 bug\(s\) of its own:\nreplica: BUG: internal error on POST \/api\/v3\/canister\/aaaaa-aa\/call/);
+  });
+
   it('stop() waits for the replica to exit', async () => {
     const r = await runChild(`
       const replica = await startReplica();

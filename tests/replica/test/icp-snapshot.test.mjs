@@ -2,7 +2,7 @@
 // subcommand, each followed by what the replica then holds.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { icpFixture, admin, sha256hex, wasmModule, writeTemp, Principal } from './harness.mjs';
 
@@ -93,6 +93,34 @@ describe('icp canister snapshot', () => {
     const calls = await f.log();
     assert.ok(calls.includes('upload_canister_snapshot_metadata'), calls.join(','));
     assert.ok(calls.includes('upload_canister_snapshot_data'), calls.join(','));
+  });
+
+  // A snapshot upload takes any bytes as the module; the IC validates the module when the snapshot
+  // is loaded and refuses an invalid one, leaving the canister as it was.
+  it('restore of an uploaded snapshot whose module is not Wasm is refused (IC0505); nothing changes', async () => {
+    const junk = join(f.dir, 'junk');
+    cpSync(downloaded, junk, { recursive: true });
+    const module = readFileSync(join(junk, 'wasm_module.bin'));
+    writeFileSync(join(junk, 'wasm_module.bin'), Buffer.alloc(module.length, 0xff));
+    await f.cli(['canister', 'snapshot', 'upload', f.canister, '--input', junk]);
+    const before = await f.state();
+    const bad = before.snapshots.find((s) => s.source === 'metadata_upload' && s.module_hash === sha256hex(Buffer.alloc(module.length, 0xff)));
+    assert.ok(bad, JSON.stringify(before.snapshots));
+
+    const refused = await f.cli(['canister', 'snapshot', 'restore', f.canister, bad.id], { allowFailure: true });
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /IC0505/);
+    assert.match(refused.stderr, /Canister's Wasm module is not valid/);
+    const after = await f.state();
+    assert.equal(after.module_hash, before.module_hash);
+    assert.equal(after.wasm_memory_sha256, before.wasm_memory_sha256);
+    assert.equal(after.version, before.version);
+    assert.equal(after.snapshots.find((s) => s.id === bad.id).loaded, false, 'still writable: it was never loaded');
+    // Certificates cover the whole state tree: calls and read_state still answer.
+    const { stdout } = await f.cli(['canister', 'status', f.canister, '--json']);
+    assert.equal(JSON.parse(stdout).module_hash.replace(/^0x/, ''), before.module_hash);
+    assert.equal((await admin(f.replica.url, 'GET', 'status')).internal_errors, 0, f.replica.stderr());
+    await f.cli(['canister', 'snapshot', 'delete', f.canister, bad.id]);
   });
 
   it('delete removes it, and a second delete gets IC0305', async () => {
