@@ -98,7 +98,7 @@ test('an interrupted download continues, re-checking what is on disk', async (t)
   await fx.faults({ method: [{ method: 'read_canister_snapshot_data', action: 'reject', code: 503, skip: 2, count: -1 }] });
   const first = await run(HELPER, ['download', '--canister', fx.canister, '--dir', dir, '--network', fx.url, '--identity', fx.pem]);
   assert.notEqual(first.code, 0);
-  assert.match(first.output, /was not changed.*continue with: juno-helper download --canister \S+ --dir /s);
+  assert.match(first.output, /was not changed.*continue with: juno-helper download --canister \S+ --network \S+ --identity \S+ --dir /s);
   assert.ok(!existsSync(join(dir, 'juno-manifest.json')), 'an unfinished download has no manifest');
   const verify = await run(HELPER, ['verify', '--dir', dir]);
   assert.notEqual(verify.code, 0);
@@ -255,12 +255,14 @@ test('an interrupted upload continues into the same snapshot', async (t) => {
   await fx.faults({ method: [{ method: 'upload_canister_snapshot_data', action: 'reject', code: 503, skip: 2, count: -1 }] });
   const first = await helper(fx, ['upload', '--canister', fx.canister, '--dir', dir, '--keep', '2']);
   assert.notEqual(first.code, 0);
-  assert.match(first.output, /is not complete yet.*Continue it with: juno-helper upload --canister \S+ --dir /s);
+  // The command printed is run as printed (through a shell): it names the network and identity.
+  const printed = /is not complete yet.*Continue it with: (juno-helper upload --canister \S+ --network \S+ --identity \S+ --dir \S+)/s.exec(first.output);
+  assert.ok(printed, first.output);
   await admin(fx.url, 'DELETE', 'faults');
   const partial = (await fx.state()).snapshots;
   assert.equal(partial.length, 2);
   await fx.clearLog();
-  const second = await run(HELPER, ['upload', '--canister', fx.canister, '--dir', dir, '--keep', '2', '--json', '--network', fx.url, '--identity', fx.pem]);
+  const second = await run('sh', ['-c', `${printed[1].replace(/^juno-helper/, HELPER)} --json`]);
   assert.equal(second.code, 0, second.output);
   const doc = JSON.parse(second.stdout);
   assert.equal(doc.resumed, true);
@@ -288,7 +290,7 @@ test('SIGINT ends a download between slices; the same command then completes it'
   child.kill('SIGINT');
   const stopped = await exited;
   assert.equal(stopped.code, 130, stopped.output);
-  assert.match(stopped.output, /continue with: juno-helper download --canister \S+ --dir /);
+  assert.match(stopped.output, /continue with: juno-helper download --canister \S+ --network \S+ --identity \S+ --dir /);
   assert.ok(!existsSync(join(dir, 'juno-manifest.json')));
   await admin(fx.url, 'DELETE', 'faults');
   const reads = methodsCalled(await fx.log(), 'read_canister_snapshot_data').length;

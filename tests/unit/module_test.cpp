@@ -30,6 +30,26 @@ TEST(Module, LabelsAndNextCommands) {
               "juno-helper start --config /src/build/juno/satellite.json");
 }
 
+TEST(Module, NextCommandsKeepTheNetworkAndIdentityGivenOnTheCommandLine) {
+    juno::Module module;
+    module.canister = ic::Principal::from_text("ryjl3-tyaaa-aaaaa-aaaba-cai");
+    module.connection_flags = {{"--network", "http://127.0.0.1:4943"},
+                               {"--identity", "/home/me/my keys/ci's.pem"}};
+    EXPECT_EQ(module.command_for("start"),
+              "juno-helper start --canister ryjl3-tyaaa-aaaaa-aaaba-cai --network "
+              "http://127.0.0.1:4943 --identity '/home/me/my keys/ci'\\''s.pem'");
+    // A build's target would use the config's network: the helper is named instead.
+    module.name = "satellite";
+    module.build_dir = "/src/build";
+    module.config_path = "/src/build/juno/satellite.json";
+    module.connection_flags = {{"--network", "local"}};
+    EXPECT_EQ(module.command_for("restore"),
+              "juno-helper restore --config /src/build/juno/satellite.json --network local");
+    EXPECT_EQ(juno::shell_word("plain/path-1.pem"), "plain/path-1.pem");
+    EXPECT_EQ(juno::shell_word(""), "''");
+    EXPECT_EQ(juno::shell_word("$HOME"), "'$HOME'");
+}
+
 TEST(Format, TimesAndSizes) {
     EXPECT_EQ(juno::format_time(1795749266597000000), "2026-11-27 03:14:26 UTC");
     EXPECT_EQ(juno::format_size(999), "999 B");

@@ -66,10 +66,14 @@ ic::Agent make_agent(const Connection& connection) {
 
 void progress(const std::string& text) { Output::notice(text); }
 
-juno::Module module_of(const Connection& connection) {
+juno::Module module_of(const Connection& connection, const ParsedFlags& flags) {
     juno::Module module;
     module.canister = require_canister(connection);
     module.name = connection.module_name;
+    for (const char* flag : {"network", "identity", "root-key"}) {
+        if (auto v = flags.get(flag))
+            module.connection_flags.emplace_back("--" + std::string(flag), *v);
+    }
     if (connection.config) {
         module.build_dir = connection.config->build_dir.value_or("");
         module.build_config = connection.config->build_config.value_or("");
@@ -165,7 +169,7 @@ template <typename Body>
 int with_module(const ParsedFlags& flags, const char* command, Access access, Body body) {
     Connection connection = resolve_connection(flags);
     ic::Agent agent = make_agent(connection);
-    juno::Context context(module_of(connection), agent, progress);
+    juno::Context context(module_of(connection, flags), agent, progress);
     context.state = juno::state_files_for(context.module.canister, connection.url);
     context.run.command = command;
     context.run.pid = static_cast<long>(::getpid());
@@ -363,12 +367,10 @@ std::optional<std::filesystem::path> folder_of(const ParsedFlags& flags,
     return backup_folder(request, process_environment());
 }
 
-std::string transfer_command(const Connection& connection, const juno::Context& context,
-                             const std::string& action, const std::string& dir_flag,
-                             const std::string& dir) {
-    std::string who = connection.config ? "--config " + connection.config->path.string()
-                                        : "--canister " + context.module.canister.to_text();
-    return "juno-helper " + action + " " + who + " " + dir_flag + " " + dir;
+std::string transfer_command(const juno::Context& context, const std::string& action,
+                             const std::string& dir_flag, const std::string& dir) {
+    return "juno-helper " + action + " " + context.module.helper_arguments() + " " + dir_flag +
+           " " + juno::shell_word(dir);
 }
 
 // Uploads the folder into the module's backups; a failure after the upload began says how to
@@ -425,9 +427,8 @@ int run_restore(const ParsedFlags& flags) {
             }
             if (from) {
                 // A folder's backup is uploaded as a new backup of the module, then loaded.
-                uploaded = upload_folder(
-                    flags, connection, context, *from,
-                    transfer_command(connection, context, "restore", "--from", *from));
+                uploaded = upload_folder(flags, connection, context, *from,
+                                         transfer_command(context, "restore", "--from", *from));
                 id = ic::to_hex(uploaded->snapshot.id);
             }
             juno::RestoreResult result = juno::restore(context, id, load_wait(flags));
@@ -756,8 +757,8 @@ int run_download(const ParsedFlags& flags) {
                 std::string next =
                     copy ? "; run the upgrade again to copy it (it continues the download): " +
                                context.module.command_for("upgrade")
-                         : "; continue with: " + transfer_command(connection, context, "download",
-                                                                  "--dir", options.dir.string());
+                         : "; continue with: " +
+                               transfer_command(context, "download", "--dir", options.dir.string());
                 ic::rethrow_with_message(
                     error, "download failed: " + std::string(error.what()) + "\n" + state +
                                " What was read so far is kept in " + options.dir.string() + next);
@@ -796,9 +797,8 @@ int run_upload(const ParsedFlags& flags) {
                            "JUNO_BACKUP_FROM_PARENT for its sub-folder <name>)");
             }
             std::string dir = folder->string();
-            auto result =
-                upload_folder(flags, connection, context, dir,
-                              transfer_command(connection, context, "upload", "--dir", dir));
+            auto result = upload_folder(flags, connection, context, dir,
+                                        transfer_command(context, "upload", "--dir", dir));
             if (out.json()) {
                 auto& a = out.allocator();
                 out.document().AddMember("backup", snapshot_json(result.snapshot, a), a);

@@ -104,15 +104,34 @@ std::string Module::label() const {
 std::string Module::command_for(const std::string& action) const {
     // From a build, every action is told as its CMake target (juno_add_module makes one for each),
     // with the configuration a multi-config build needs.
-    if (!name.empty() && !build_dir.empty()) {
+    // With the network or identity chosen on the command line, the target would not reach the
+    // same module as the same identity: then juno-helper with those flags.
+    if (!name.empty() && !build_dir.empty() && connection_flags.empty()) {
         std::string target = "juno_" + action + "_" + name;
         if (action == "list") target = "juno_backup_list_" + name;
         if (action == "delete") target = "juno_backup_delete_" + name;
         return "cmake --build " + build_dir + " --target " + target +
                (build_config.empty() ? "" : " --config " + build_config);
     }
-    if (!config_path.empty()) return "juno-helper " + action + " --config " + config_path;
-    return "juno-helper " + action + " --canister " + canister.to_text();
+    return "juno-helper " + action + " " + helper_arguments();
+}
+
+std::string shell_word(const std::string& word) {
+    const bool plain =
+        !word.empty() && word.find_first_not_of(
+                             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+                             "klmnopqrstuvwxyz0123456789_./:@%+=,-") == std::string::npos;
+    if (plain) return word;
+    std::string quoted = "'";
+    for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
+std::string Module::helper_arguments() const {
+    std::string out = config_path.empty() ? "--canister " + canister.to_text()
+                                          : "--config " + shell_word(config_path);
+    for (const auto& [flag, value] : connection_flags) out += " " + flag + " " + shell_word(value);
+    return out;
 }
 
 std::string format_time(std::uint64_t nanoseconds_since_epoch) {

@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ic/agent.hpp"
 #include "ic/management.hpp"
@@ -19,10 +21,18 @@ struct Module {
     std::string build_dir;     // for "run this next" hints; empty when run by hand
     std::string build_config;  // multi-config generators: the configuration those hints name
     std::string config_path;   // the module config the helper was given, if any
+    // The flags of the run that chose the network and identity ({"--network", "local"}, ...), as
+    // given on the command line: the commands told next must reach the same module as the same
+    // identity. Names and paths only (a key given as a value is refused before a run).
+    std::vector<std::pair<std::string, std::string>> connection_flags;
 
     std::string label() const;  // "module satellite (ryjl3-...)" or "canister ryjl3-..."
-    // The command that runs `action` (backup, restore, ...) for this module again.
+    // The command that runs `action` (backup, restore, ...) for this module again: its CMake
+    // target from a build, else juno-helper with helper_arguments().
     std::string command_for(const std::string& action) const;
+    // "--config <file>" or "--canister <id>", then the connection flags, each value quoted for a
+    // POSIX shell when it needs it.
+    std::string helper_arguments() const;
 };
 
 // One line of progress (stderr); never read by scripts.
@@ -60,6 +70,10 @@ struct Context {
 };
 
 std::string format_time(std::uint64_t nanoseconds_since_epoch);  // 2026-11-27 03:04:05 UTC
-std::string format_size(std::uint64_t bytes);                    // 1.5 MB
+// `word` as one word of a POSIX shell command: as it is when it holds no character a shell
+// treats specially, else in single quotes.
+std::string shell_word(const std::string& word);
+
+std::string format_size(std::uint64_t bytes);  // 1.5 MB
 
 }  // namespace juno

@@ -91,8 +91,9 @@ RestoreResult restore(Context& context, const std::optional<std::string>& hex,
                                 context.module.label() + " is an upload from " + u.dir.string() +
                                 " that has not finished; loading it would install a module with "
                                 "zeros where data is missing. It was not touched. Finish the "
-                                "upload with: juno-helper upload --canister " +
-                                context.module.canister.to_text() + " --dir " + u.dir.string() +
+                                "upload with: juno-helper upload " +
+                                context.module.helper_arguments() + " --dir " +
+                                shell_word(u.dir.string()) +
                                 ", or delete it with: " + context.module.command_for("delete") +
                                 " (JUNO_SNAPSHOT=" + backup_id(result.restored) + ")");
         }
