@@ -3,7 +3,6 @@
 #include "ic/error.hpp"
 #include "juno/interrupt.hpp"
 #include "juno/records.hpp"
-#include "juno/wave.hpp"
 
 namespace juno {
 
@@ -153,17 +152,12 @@ BackupResult backup(Context& context, const BackupPolicy& policy) {
     bool stopping = false;
     bool snapshot_requested = false;
     try {
-        // One round trip for what the decisions below need: the root key (when fetched), the
-        // module's status and its backups, side by side.
-        const ic::Principal& canister = context.module.canister;
-        auto root_key = beside(context.agent, [](ic::Agent& agent, auto&) { agent.root_key(); });
-        auto backups_read = beside(context.agent, [&canister](ic::Agent&, auto& management) {
-            return list_backups(management, canister);
-        });
-        auto found = read_found_state(context);
+        // One round trip for what the decisions below need.
+        FoundModule first = read_found_state_and_backups(context);
+        const CanisterStatus& found = first.status;
+        std::vector<Snapshot>& backups = first.backups;
         // A module without code has no state to save; the backups it holds (maybe the only copy
         // of what it held before it was emptied) are kept and counted.
-        auto backups = backups_read.get();
         if (!found.module_hash) {
             result.outcome = BackupResult::Outcome::Skipped;
             result.count = backups.size();

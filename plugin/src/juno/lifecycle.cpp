@@ -99,6 +99,16 @@ CanisterStatus read_found_state(Context& context) {
     return status;
 }
 
+FoundModule read_found_state_and_backups(Context& context) {
+    const ic::Principal& canister = context.module.canister;
+    auto root_key = beside(context.agent, [](ic::Agent& agent, auto&) { agent.root_key(); });
+    auto backups = beside(context.agent, [&canister](ic::Agent&, auto& management) {
+        return list_backups(management, canister);
+    });
+    CanisterStatus status = read_found_state(context);
+    return {status, backups.get()};
+}
+
 void fail_untouched(const Context& context, const std::string& command, const ic::Error& error) {
     ic::rethrow_with_message(error, command + " failed: " + std::string(error.what()) +
                                         "\nNothing was changed: " + context.module.label() +

@@ -5,9 +5,11 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ic/error.hpp"
 #include "juno/module.hpp"
+#include "juno/snapshots.hpp"
 
 namespace juno {
 
@@ -23,6 +25,14 @@ public:
 // Reads the module's status and records it in context.run.found: what the run found, which
 // decides whether it stops and starts the module.
 CanisterStatus read_found_state(Context& context);
+
+// The first wave of a run that may stop the module, one round trip: read_found_state, the
+// module's backups (list_backups) and, when it must be fetched, the root key, side by side.
+struct FoundModule {
+    CanisterStatus status;
+    std::vector<Snapshot> backups;
+};
+FoundModule read_found_state_and_backups(Context& context);
 
 // The module's status read at the end of a run, or why it could not be read: output reports
 // this, never a state it assumes.

@@ -8,7 +8,6 @@
 #include "juno/lifecycle.hpp"
 #include "juno/records.hpp"
 #include "juno/transfer/unfinished_uploads.hpp"
-#include "juno/wave.hpp"
 
 namespace juno {
 
@@ -59,14 +58,7 @@ RestoreResult restore(Context& context, const std::optional<std::string>& hex,
                       std::chrono::seconds load_wait) {
     std::vector<Snapshot> backups;
     try {
-        // One round trip: the root key (when fetched), the status and the backups side by side.
-        const ic::Principal& canister = context.module.canister;
-        auto root_key = beside(context.agent, [](ic::Agent& agent, auto&) { agent.root_key(); });
-        auto backups_read = beside(context.agent, [&canister](ic::Agent&, auto& management) {
-            return list_backups(management, canister);
-        });
-        read_found_state(context);
-        backups = backups_read.get();
+        backups = read_found_state_and_backups(context).backups;
     } catch (const ic::Error& error) {
         fail_untouched(context, "restore", error);
     }

@@ -3,6 +3,7 @@
 // for a 2 MB argument (a snapshot slice upload) costs the replica tens of milliseconds a call;
 // OpenSSL takes about one.
 import { createHash } from 'node:crypto';
+import { leb128 } from './util.mjs';
 
 const sha256 = (...parts) => {
   const h = createHash('sha256');
@@ -10,17 +11,10 @@ const sha256 = (...parts) => {
   return h.digest();
 };
 
+// The spec's request id hashes a natural number as its unsigned LEB128.
 function uleb128(value) {
-  let n = BigInt(value);
-  if (n < 0n) throw new Error('request id: a negative number has no hash');
-  const out = [];
-  do {
-    let byte = Number(n & 0x7fn);
-    n >>= 7n;
-    if (n !== 0n) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0n);
-  return Uint8Array.from(out);
+  if (BigInt(value) < 0n) throw new Error('request id: a negative number has no hash');
+  return leb128(value);
 }
 
 function hashValue(value) {
