@@ -155,6 +155,7 @@ BackupResult backup(Context& context, const BackupPolicy& policy) {
         // One round trip for what the decisions below need.
         FoundModule first = read_found_state_and_backups(context);
         const CanisterStatus& found = first.status;
+        const ic::Principal& canister = context.module.canister;
         std::vector<Snapshot>& backups = first.backups;
         // A module without code has no state to save; the backups it holds (maybe the only copy
         // of what it held before it was emptied) are kept and counted.
@@ -187,15 +188,35 @@ BackupResult backup(Context& context, const BackupPolicy& policy) {
             return result;
         }
         stopping = true;
-        result.final_state = with_module_stopped(context, [&](const CanisterStatus&) {
-            snapshot_requested = true;
-            result = take_backup_while_stopped(context, policy, backups);
-        });
-        if (context.state && result.final_state.status) {
+        // The canister version the snapshot holds, read beside the start: the IC's own word for
+        // the state it saved, where a status read could come after the started module ran.
+        std::optional<std::uint64_t> snapshot_version;
+        auto read_snapshot_version = [&](ic::management::ManagementCanister& management) {
+            if (result.outcome != BackupResult::Outcome::Added &&
+                result.outcome != BackupResult::Outcome::Replaced)
+                return;
             try {
+                snapshot_version =
+                    management.read_canister_snapshot_metadata(canister, result.snapshot.id)
+                        .canister_version;
+            } catch (const ic::Error&) {
+                // Without it no record is kept: the next backup just takes another.
+            }
+        };
+        const bool restarts = found.status == ic::management::CanisterRunState::Running;
+        result.final_state = with_module_stopped(
+            context,
+            [&](const CanisterStatus&) {
+                snapshot_requested = true;
+                result = take_backup_while_stopped(context, policy, backups);
+            },
+            read_snapshot_version);
+        if (context.state && snapshot_version) {
+            try {
+                // The start bumps the version once; nothing else runs before it.
                 save_backup_record(
                     context.state->backup_record(),
-                    {result.snapshot, found.module_hash, result.final_state.status->version});
+                    {result.snapshot, found.module_hash, *snapshot_version + (restarts ? 1 : 0)});
             } catch (const ic::Error& error) {
                 // The backup is taken; without its record the next backup just takes another.
                 context.warn(error.what());

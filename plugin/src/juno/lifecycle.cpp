@@ -91,6 +91,16 @@ std::future<CanisterStatus> status_beside(Context& context) {
 
 }  // namespace
 
+bool read_once_stopped(const CanisterStatus& status) {
+    return status.status == CanisterRunState::Stopped;
+}
+
+CanisterStatus read_status_once_stopped(Context& context) {
+    CanisterStatus stopped = context.management.canister_status(context.module.canister);
+    check_nothing_else_changed(context, stopped, false);
+    return stopped;
+}
+
 CanisterStatus read_found_state(Context& context) {
     CanisterStatus status = context.management.canister_status(context.module.canister);
     context.run.found.status = status.status;
@@ -136,8 +146,7 @@ void start_module(Context& context) {
 
 FinalState with_module_stopped(
     Context& context, const std::function<void(const CanisterStatus&)>& work,
-    const std::function<void(ic::management::ManagementCanister&)>& beside_start,
-    StopWindowReads reads) {
+    const std::function<void(ic::management::ManagementCanister&)>& beside_start) {
     const bool restart = !owner_had_it_stopped(context);
     // Starts the module again after a failure; throws ModuleLeftStopped when that fails too.
     auto restart_after = [&](const ic::Error& error) {
@@ -155,7 +164,7 @@ FinalState with_module_stopped(
         interrupt::checkpoint();
         std::future<CanisterStatus> read_beside_stop;
         if (restart) {
-            if (reads.status_beside_stop) read_beside_stop = status_beside(context);
+            read_beside_stop = status_beside(context);
             stop_module(context);
         } else if (context.run.found.status == CanisterRunState::Stopping) {
             context.progress(context.module.label() +
@@ -190,23 +199,20 @@ FinalState with_module_stopped(
             cleanup = beside(context.agent,
                              [&](ic::Agent&, auto& management) { beside_start(management); });
         }
-        std::future<CanisterStatus> final_read;
-        if (reads.final_status_beside_start) final_read = status_beside(context);
+        std::future<CanisterStatus> final_read = status_beside(context);
         try {
             start_module(context);
         } catch (const ic::Error& start_error) {
             throw left_stopped(context, start_error.kind(), "the work is done, but ", start_error);
         }
-        if (final_read.valid()) {
-            try {
-                FinalState final_state;
-                final_state.status = final_read.get();
-                // The start's reply says the module runs; this read may predate it.
-                final_state.status->status = CanisterRunState::Running;
-                return final_state;
-            } catch (const ic::Error&) {
-                // Read again, after the start: the output reports a state read, or why it is not.
-            }
+        try {
+            FinalState final_state;
+            final_state.status = final_read.get();
+            // The start's reply says the module runs; this read may predate it.
+            final_state.status->status = CanisterRunState::Running;
+            return final_state;
+        } catch (const ic::Error&) {
+            // Read again, after the start: the output reports a state read, or why it is not.
         }
     } else if (beside_start) {
         beside_start(context.management);

@@ -45,36 +45,39 @@ FinalState read_final_state(Context& context);
 // asked of that network (its answers cannot be trusted), so the state is reported as not read.
 FinalState read_final_state_after(Context& context, const ic::Error& error);
 
-// Runs `work` with the module stopped. It stops the module first (recorded in the journal),
-// unless its owner had it stopped (context.run.found); waits while it is stopping; checks, once
-// stopped, that no one else started it or installed another module meanwhile (throws ic::Error,
-// Busy, after starting it again); and hands `work` the status read while stopped. Then it
-// starts the module again, unless its owner had it stopped; also when `work` throws or a signal
-// arrives (signals are checked before `work`). When that start fails, throws ModuleLeftStopped.
-// Returns the status read at the end: what the output reports.
+// Runs `work` with the module stopped; inside the window only what must happen while stopped
+// waits for an answer. It stops the module (recorded in the journal), unless its owner had it
+// stopped (context.run.found), waiting while it is stopping. Beside the stop, in the same round
+// trip, it reads the module's status and checks that no one else installed another module since
+// the run found it, nor started it again (told only when that read comes after the stop took
+// effect); a change throws ic::Error, Busy, after starting the module again. A start by another
+// client between the stop and `work` is not seen. `work` gets that status: its canister version
+// may predate the stop (read_once_stopped; read_status_once_stopped reads it again for work that
+// needs the version as of the stop). Then it starts the module again, unless its owner had it
+// stopped; also when `work` throws or a signal arrives (signals are checked before `work`). When
+// that start fails, throws ModuleLeftStopped.
+// Returns the module's status read beside the start (when it stays stopped, after `work`): what
+// the output reports. That read may predate the start: its run state is then the start's, whose
+// reply says the module runs, and its canister version may predate the start.
 // `beside_start`, when given, runs once `work` has succeeded: on a fork of the agent beside the
 // start, in the same round trip (or after `work`, when the module stays stopped). It is for
-// cleanups the journal's Start step already repairs (clear_chunk_store): it must catch its own
-// errors, and must not touch `context`, which the start uses meanwhile.
-// `reads` lets the window's two status reads go out beside the calls they follow, a round trip
-// less each, for work that does not need what only a read after those calls tells.
-struct StopWindowReads {
-    // The check that no one else changed the module reads its status beside stop_canister instead
-    // of after it. That status may be read just before the stop takes effect: the module hash is
-    // compared (as after a stop), the run state only when it reads stopped, and `work` gets a
-    // status whose canister version may predate the stop. Not for work that compares versions
-    // (an upgrade's backup step tells an exact restore point by them).
-    bool status_beside_stop = false;
-    // The final status is read beside start_canister. It may be read just before the start takes
-    // effect: its run state is then the start's, whose reply says the module runs, and its
-    // canister version may predate the start (not for a backup, whose record keeps that version).
-    bool final_status_beside_start = false;
-};
+// cleanups the journal's Start step already repairs (clear_chunk_store) and reads of what `work`
+// made: it must catch its own errors, and must not touch `context`, which the start uses
+// meanwhile.
+
+// Whether `status`, handed to the work of with_module_stopped, was read once the module was
+// stopped: its canister version is then the version as of the stop (the module runs nothing while
+// stopped). A status read beside the stop may predate it.
+bool read_once_stopped(const CanisterStatus& status);
+
+// Reads the module's status again inside the stop window, with the same check that no one else
+// started it or installed another module (throws ic::Error, Busy): for work handed a status read
+// beside the stop that needs the canister version as of the stop.
+CanisterStatus read_status_once_stopped(Context& context);
 
 FinalState with_module_stopped(
     Context& context, const std::function<void(const CanisterStatus&)>& work,
-    const std::function<void(ic::management::ManagementCanister&)>& beside_start = {},
-    StopWindowReads reads = {});
+    const std::function<void(ic::management::ManagementCanister&)>& beside_start = {});
 
 // For failures before a run changed anything: rethrows `error` as "<command> failed: ...", saying
 // that the module was not touched and how to run the command again.

@@ -24,8 +24,10 @@ namespace juno {
 struct BackupRecord {
     Snapshot snapshot;
     std::optional<ic::Bytes> module_hash;  // of the module the backup holds
-    // The canister version when the backup run ended (the module started again, or left stopped
-    // when its owner had it so): unchanged since, the module still holds what the backup holds.
+    // The canister version once the backup run ended: the version the snapshot holds (its
+    // metadata's canister_version), plus one for the start that followed when the run started
+    // the module again. Unchanged since, the module still holds what the backup holds; a change
+    // by anyone in between only makes the module's version higher, and another backup is taken.
     std::uint64_t version_after = 0;
 };
 

@@ -102,19 +102,14 @@ RestoreResult restore(Context& context, const std::optional<std::string>& hex,
     }
     bool load_requested = false;
     try {
-        // The load replaces whatever the module holds, and its module hash is read after the load:
-        // neither status read needs to wait for the call before it.
-        result.final_state = with_module_stopped(
-            context,
-            [&](const CanisterStatus&) {
-                context.progress("restoring backup " + backup_id(result.restored) + " from " +
-                                 format_time(result.restored.taken_at_timestamp));
-                context.run.snapshot = result.restored.id;
-                load_requested = true;
-                context.enter(Step::LoadSnapshot);
-                load_when_loadable(context, result.restored, load_wait);
-            },
-            {}, StopWindowReads{.status_beside_stop = true, .final_status_beside_start = true});
+        result.final_state = with_module_stopped(context, [&](const CanisterStatus&) {
+            context.progress("restoring backup " + backup_id(result.restored) + " from " +
+                             format_time(result.restored.taken_at_timestamp));
+            context.run.snapshot = result.restored.id;
+            load_requested = true;
+            context.enter(Step::LoadSnapshot);
+            load_when_loadable(context, result.restored, load_wait);
+        });
     } catch (const ModuleLeftStopped& error) {
         throw ModuleLeftStopped(error.kind(), "restore failed: " + std::string(error.what()));
     } catch (const ic::Error& error) {

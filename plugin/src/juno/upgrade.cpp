@@ -21,19 +21,25 @@ using Source = UpgradeResult::RestorePointSource;
 constexpr std::size_t max_single_install = 2 * 1024 * 1024 - 4 * 1024;
 
 // Makes sure a backup holds the module's state as of now (the module is stopped and `stopped` is
-// its status): the backup step's own backup when the module has not changed since (same module,
-// canister version moved only by that step's start and this stop), else a new one.
+// its status, read beside the stop): the backup step's own backup when the module has not changed
+// since (same module, canister version moved only by this stop), else a new one.
 // `backups`: the module's backups, read before the stop (a backup another client takes or
 // deletes meanwhile makes the snapshot call fail, refused by the IC, and the module is started).
-void secure_restore_point(Context& context, const UpgradeOptions& options,
-                          const CanisterStatus& stopped, const std::vector<Snapshot>& backups,
-                          UpgradeResult& result) {
+void secure_restore_point(Context& context, const UpgradeOptions& options, CanisterStatus stopped,
+                          const std::vector<Snapshot>& backups, UpgradeResult& result) {
     if (context.state) {
         auto record = load_backup_record(context.state->backup_record());
         std::optional<Snapshot> listed;
         if (record) listed = still_listed(backups, record->snapshot);
+        // Versions only grow: a status read before the stop took effect already tells a change
+        // since the backup, but not that nothing ran between it and the stop. Only then is the
+        // status read again, so that an unchanged module's backup is not replaced by a copy.
+        if (listed && record->module_hash == stopped.module_hash && !read_once_stopped(stopped) &&
+            stopped.version == record->version_after) {
+            stopped = read_status_once_stopped(context);
+        }
         std::uint64_t own_stop = context.run.stopped_by_helper ? 1 : 0;
-        if (listed && record->module_hash == stopped.module_hash &&
+        if (listed && record->module_hash == stopped.module_hash && read_once_stopped(stopped) &&
             stopped.version == record->version_after + own_stop) {
             context.progress("the module has not changed since backup " + backup_id(*listed) +
                              ": it is the exact restore point");
@@ -411,13 +417,8 @@ UpgradeResult upgrade(Context& context, const UpgradeOptions& options) {
             }
             installed = true;
         };
-        // The backup step tells an exact restore point by the canister version as of the stop, so
-        // only without it does the check for another client's change go out beside the stop.
-        StopWindowReads reads;
-        reads.status_beside_stop = !(options.backup_first && mode == InstallMode::Upgrade);
-        reads.final_status_beside_start = true;
         result.final_state =
-            with_module_stopped(context, install_while_stopped, clear_beside_start, reads);
+            with_module_stopped(context, install_while_stopped, clear_beside_start);
         if (chunks) {
             if (clear_failure) {
                 context.warn("could not clear the chunk store: " + *clear_failure);
