@@ -336,6 +336,20 @@ TEST(CertificateVerify, RefusesSignaturesByAnotherKey) {
                    "the signature is not compressed");
 }
 
+TEST(CertificateVerify, ASignatureCheckedBeforeCountsOnlyForItsKeyAndItsState) {
+    // verified_signatures keeps a signature that passed: the same certificate under another root
+    // key, or judged later, is refused all the same.
+    const Bytes certificate = encode_certificate(forest({time_node(now)}));
+    EXPECT_NO_THROW(Certificate::verify(certificate, anchor()));
+    EXPECT_NO_THROW(Certificate::verify(certificate, anchor()));
+    TrustAnchor other_key = anchor();
+    other_key.root_key_der = der_key(0x44);
+    expect_refused(certificate, other_key, "does not match");
+    TrustAnchor later = anchor();
+    later.now_ns = now + 6 * minute;
+    expect_refused(certificate, later, "stale");
+}
+
 TEST(CertificateVerify, RefusesRootKeysThatAreNotBlsDer) {
     Bytes certificate = encode_certificate(forest({time_node(now)}));
     TrustAnchor trust = anchor();

@@ -9,6 +9,7 @@
 #include "ic/cbor.hpp"
 #include "ic/error.hpp"
 #include "ic/leb128.hpp"
+#include "ic/verified_signatures.hpp"
 
 namespace ic {
 
@@ -106,14 +107,17 @@ ByteView bls_key_from_der(ByteView der, std::string_view what) {
 
 // BLS_verify(public_key, signature, "\x0Dic-state-root" || root_hash) with the ciphersuite
 // BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_ (signature in G1, key in G2). `what` names the
-// certificate and its signer for the error, which also says which check failed.
+// certificate and its signer for the error, which also says which check failed. A signature
+// this process has checked before is not checked again (verified_signatures.hpp).
 void verify_bls_signature(ByteView public_key, ByteView signature, const Hash& root_hash,
                           const std::string& what) {
     static constexpr std::string_view domain = "\x0Dic-state-root";
     Bytes message = to_bytes(domain);
     append(message, root_hash);
     try {
-        bls_verify_or_throw(public_key, signature, message);
+        verified_signatures().check_once(public_key, signature, message, [&] {
+            bls_verify_or_throw(public_key, signature, message);
+        });
     } catch (const Error& e) {
         fail(ErrorKind::Verification, what + " failed BLS verification: " + e.what());
     }

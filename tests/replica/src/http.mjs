@@ -103,6 +103,11 @@ export function createReplicaServer(replica) {
       sendText(res, faults.http_error.status, faults.http_error.body);
       return;
     }
+    // The body is read while the answer is delayed, as a network's latency delays a request's
+    // processing but not the sending of its bytes: a wave of 1 MB uploads then costs the delay
+    // once, not the delay and then one transfer after another.
+    const body = req.method === 'POST' ? readBody(req) : null;
+    body?.catch(() => {}); // a refused body is told below, once the delay has passed
     if (faults.delay_ms > 0 && faults.delay_count !== 0) {
       if (faults.delay_count > 0) faults.delay_count -= 1;
       await sleep(faults.delay_ms);
@@ -116,11 +121,11 @@ export function createReplicaServer(replica) {
     const subnetMatch = SUBNET_READ_STATE.exec(url.pathname);
     if (!match && !subnetMatch) throw new HttpError(404, `Not found: ${url.pathname}`);
     if (req.method !== 'POST') throw new HttpError(405, `Method ${req.method} not allowed`);
-    const body = new Uint8Array(await readBody(req));
+    const bytes = new Uint8Array(await body);
 
     if (subnetMatch) {
       parseEcid(subnetMatch[2]);
-      send(res, 200, Buffer.from(await replica.readState(new Uint8Array(0), body, { version: subnetMatch[1], subnet: true })), 'application/cbor');
+      send(res, 200, Buffer.from(await replica.readState(new Uint8Array(0), bytes, { version: subnetMatch[1], subnet: true })), 'application/cbor');
       return;
     }
     const [, version, ecidText, kind] = match;
@@ -128,15 +133,15 @@ export function createReplicaServer(replica) {
     const ecid = parseEcid(ecidText);
     if (kind === 'read_state') {
       if (version === 'v4') throw new HttpError(404, `Not found: ${url.pathname}`);
-      send(res, 200, Buffer.from(await replica.readState(ecid, body, { version })), 'application/cbor');
+      send(res, 200, Buffer.from(await replica.readState(ecid, bytes, { version })), 'application/cbor');
     } else if (kind === 'query') {
       if (version === 'v4') throw new HttpError(404, `Not found: ${url.pathname}`);
-      send(res, 200, Buffer.from(replica.query(ecid, body)), 'application/cbor');
+      send(res, 200, Buffer.from(replica.query(ecid, bytes)), 'application/cbor');
     } else {
       const sync = version !== 'v2';
-      const method = methodOf(body);
+      const method = methodOf(bytes);
       if (await methodFault(method, 'before', req, res, sync)) return;
-      const outcome = replica.call(ecid, body, { sync, version });
+      const outcome = replica.call(ecid, bytes, { sync, version });
       // The round that certifies the call ends (and its answer exists) before an `after` fault.
       if (outcome.kind === 'replied') outcome.certificate = await outcome.certificate;
       if (await methodFault(method, 'after', req, res, sync)) return;

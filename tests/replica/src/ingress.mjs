@@ -2,7 +2,7 @@
 // read_state and queries. HTTP concerns stay in http.mjs.
 import { Cbor, hashOfMap } from '@icp-sdk/core/agent';
 import { ed25519 } from '@noble/curves/ed25519';
-import { BlsKey, certifyMany, subtree, bucketedSubtree, leaf } from './certification.mjs';
+import { BlsKey, blsReady, certifyMany, subtree, bucketedSubtree, leaf } from './certification.mjs';
 import { SubnetDelegation, RANGES_FORM } from './delegation.mjs';
 import { CanisterRanges } from './ranges.mjs';
 import { parseEnvelope, checkExpiry, authenticate } from './envelope.mjs';
@@ -64,16 +64,17 @@ export class Replica {
   // milliseconds here), and every certificate asked for in it shares the one signature, so that
   // the cost of a call stays flat however many clients call at once.
   certificate(paths, { form, ecid }) {
-    const delegation = this.delegation?.delegationFor({ form, ecid });
     return new Promise((resolve, reject) => {
-      this.pendingCertificates.push({ paths, delegation, resolve, reject });
+      this.pendingCertificates.push({ paths, form, ecid, resolve, reject });
       if (this.pendingCertificates.length === 1) setTimeout(() => this.certifyRound(), ROUND_MS);
     });
   }
 
-  certifyRound() {
+  async certifyRound() {
+    await blsReady;
     const round = this.pendingCertificates.splice(0);
     try {
+      for (const r of round) r.delegation = this.delegation?.delegationFor(r);
       const certificates = certifyMany(this.subnetKey, this.stateTree(), round);
       round.forEach((r, i) => r.resolve(certificates[i]));
     } catch (err) {
