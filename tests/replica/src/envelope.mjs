@@ -179,4 +179,15 @@ function verifySignature(der, sig, message) {
   throw bad(`Failed to authenticate request: unsupported public key ${toHex(der)}`);
 }
 
-const publicKey = (der) => createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+// A sender signs every call with the same key: its parsed form is kept (a few hundred at most).
+const publicKeys = new Map();
+function publicKey(der) {
+  const id = toHex(der);
+  let key = publicKeys.get(id);
+  if (!key) {
+    if (publicKeys.size >= 512) publicKeys.clear();
+    key = createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+    publicKeys.set(id, key);
+  }
+  return key;
+}

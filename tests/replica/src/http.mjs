@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { Cbor } from '@icp-sdk/core/agent';
 import { HttpError } from './errors.mjs';
 import { handleAdmin } from './admin.mjs';
-import { Principal } from './util.mjs';
+import { Principal, bufferView } from './util.mjs';
 
 const MAX_REQUEST_BYTES = 5 * 1024 * 1024; // rs/config http_handler.rs
 const API = /^\/api\/(v2|v3|v4)\/canister\/([^/]+)\/(call|read_state|query)$/;
@@ -40,7 +40,7 @@ function send(res, status, body, type) {
   res.writeHead(status, headers);
   res.end(body);
 }
-const sendCbor = (res, status, value) => send(res, status, Buffer.from(Cbor.encode(value)), 'application/cbor');
+const sendCbor = (res, status, value) => send(res, status, bufferView(Cbor.encode(value)), 'application/cbor');
 const sendText = (res, status, text) => send(res, status, Buffer.from(text), 'text/plain; charset=utf-8');
 
 function parseEcid(text) {
@@ -114,7 +114,7 @@ export function createReplicaServer(replica) {
     }
 
     if (req.method === 'GET' && url.pathname === '/api/v2/status') {
-      send(res, 200, Buffer.from(replica.status()), 'application/cbor');
+      send(res, 200, bufferView(replica.status()), 'application/cbor');
       return;
     }
     const match = API.exec(url.pathname);
@@ -125,7 +125,7 @@ export function createReplicaServer(replica) {
 
     if (subnetMatch) {
       parseEcid(subnetMatch[2]);
-      send(res, 200, Buffer.from(await replica.readState(new Uint8Array(0), bytes, { version: subnetMatch[1], subnet: true })), 'application/cbor');
+      send(res, 200, bufferView(await replica.readState(new Uint8Array(0), bytes, { version: subnetMatch[1], subnet: true })), 'application/cbor');
       return;
     }
     const [, version, ecidText, kind] = match;
@@ -133,10 +133,10 @@ export function createReplicaServer(replica) {
     const ecid = parseEcid(ecidText);
     if (kind === 'read_state') {
       if (version === 'v4') throw new HttpError(404, `Not found: ${url.pathname}`);
-      send(res, 200, Buffer.from(await replica.readState(ecid, bytes, { version })), 'application/cbor');
+      send(res, 200, bufferView(await replica.readState(ecid, bytes, { version })), 'application/cbor');
     } else if (kind === 'query') {
       if (version === 'v4') throw new HttpError(404, `Not found: ${url.pathname}`);
-      send(res, 200, Buffer.from(replica.query(ecid, bytes)), 'application/cbor');
+      send(res, 200, bufferView(replica.query(ecid, bytes)), 'application/cbor');
     } else {
       const sync = version !== 'v2';
       const method = methodOf(bytes);

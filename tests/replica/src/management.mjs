@@ -2,6 +2,7 @@
 // use, with the IC's checks, state changes and error codes. Which actions
 // bump the canister version follows rs/execution_environment (see README).
 import { IDL, methodTypes } from './idl.mjs';
+import { decodeUploadChunkArg } from './chunk_arg.mjs';
 import { reject, E } from './errors.mjs';
 import { decodeModule, metadataSections } from './wasm.mjs';
 import { installCode, compile } from './execution.mjs';
@@ -49,6 +50,10 @@ export const QUERY_METHODS = new Set(['canister_status']);
 const decodeArgs = (method, arg) => {
   const types = methodTypes(method);
   try {
+    if (method === 'upload_chunk') {
+      const args = decodeUploadChunkArg(arg);
+      if (args) return args;
+    }
     return IDL.decode(types.argTypes, arg)[0];
   } catch (err) {
     throw reject(E.InvalidManagementPayload, `Error decoding candid: ${err.message}`);

@@ -8,7 +8,10 @@ export { Principal };
 // module, chunk and state-tree node it certifies, and a JS implementation is several times slower).
 export const sha256 = (bytes) => new Uint8Array(createHash('sha256').update(bytes).digest());
 
-export const toHex = (bytes) => Buffer.from(bytes).toString('hex');
+// A Buffer over the same memory (Buffer.from of a Uint8Array copies it): the comparisons below run
+// for every label of every state tree, and some bytes they see are megabytes long.
+export const bufferView = (bytes) => (ArrayBuffer.isView(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : Buffer.from(bytes));
+export const toHex = (bytes) => bufferView(bytes).toString('hex');
 export const fromHex = (hex) => new Uint8Array(Buffer.from(hex, 'hex'));
 export const utf8 = (text) => new TextEncoder().encode(text);
 
@@ -23,11 +26,11 @@ export function concat(...parts) {
 }
 
 export function bytesEqual(a, b) {
-  return a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+  return a.length === b.length && Buffer.compare(bufferView(a), bufferView(b)) === 0;
 }
 
 export function compareBytes(a, b) {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return Buffer.compare(bufferView(a), bufferView(b));
 }
 
 export function leb128(value) {
