@@ -74,6 +74,36 @@ TEST(Wasm, RefusesWhatIsNotAModule) {
     EXPECT_NE(usage_error("/nonexistent/module.wasm").find("cannot be read"), std::string::npos);
 }
 
+// What check_wasm_file_start refuses, read_wasm refuses in the same words; what it lets through
+// (a cut gzip, a gzip of text) is read_wasm's to refuse.
+TEST(Wasm, TheFileStartCheckRefusesWhatTheStartShowsAsReadWasmDoes) {
+    for (const auto& [name, bytes] :
+         std::vector<std::pair<std::string, ic::Bytes>>{{"start_text.wasm", ic::to_bytes("hello")},
+                                                        {"start_empty.wasm", {}},
+                                                        {"start_short.wasm", {0x00, 0x61}}}) {
+        const auto path = write(name, bytes);
+        try {
+            juno::check_wasm_file_start(path);
+            ADD_FAILURE() << "accepted " << name;
+        } catch (const ic::Error& e) {
+            EXPECT_EQ(e.kind(), ic::ErrorKind::Usage);
+            EXPECT_EQ(std::string(e.what()), usage_error(path));
+        }
+    }
+    try {
+        juno::check_wasm_file_start("/nonexistent/module.wasm");
+        ADD_FAILURE() << "accepted a missing file";
+    } catch (const ic::Error& e) {
+        EXPECT_EQ(std::string(e.what()), usage_error("/nonexistent/module.wasm"));
+    }
+    EXPECT_EQ(juno::check_wasm_file_start(write("start_plain.wasm", module)), module.size());
+    ic::Bytes truncated = gzip(module);
+    truncated.resize(truncated.size() / 2);
+    const auto cut = write("start_cut.wasm.gz", truncated);
+    EXPECT_EQ(juno::check_wasm_file_start(cut), truncated.size());
+    EXPECT_NE(usage_error(cut).find("truncated"), std::string::npos);
+}
+
 TEST(Wasm, RefusesAGzipBombBeyondTheIcLimit) {
     ic::Bytes huge(juno::max_wasm_size + 1, 0);
     std::copy(module.begin(), module.end(), huge.begin());

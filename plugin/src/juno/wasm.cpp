@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <optional>
 
@@ -189,6 +190,33 @@ std::optional<ic::Bytes> find_custom_section(ic::ByteView module, std::string_vi
 
 ic::Bytes module_bytes(const WasmFile& wasm) {
     return wasm.gzipped ? gunzip_bounded(wasm.bytes, wasm.path) : wasm.bytes;
+}
+
+std::size_t check_wasm_file_start(const std::filesystem::path& path) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) {
+        throw ic::Error(ic::ErrorKind::Usage,
+                        "Wasm file " + path.string() + " cannot be read: " + ec.message());
+    }
+    if (size > max_wasm_size) {
+        throw ic::Error(ic::ErrorKind::Usage,
+                        "Wasm file " + path.string() + " is " + std::to_string(size) +
+                            " bytes; the IC accepts at most " + std::to_string(max_wasm_size));
+    }
+    if (size == 0) bad_file(path, "it is empty; did the build produce it?");
+    std::array<char, 4> start{};
+    std::ifstream in(path, std::ios::binary);
+    in.read(start.data(), start.size());
+    if (!in && in.gcount() == 0) {
+        throw ic::Error(ic::ErrorKind::Usage, "Wasm file " + path.string() + " cannot be read");
+    }
+    ic::Bytes bytes(start.begin(), start.begin() + in.gcount());
+    const bool gzip = bytes.size() >= 3 && bytes[0] == 0x1f && bytes[1] == 0x8b && bytes[2] == 0x08;
+    if (!gzip && !has_wasm_magic(bytes)) {
+        bad_file(path, "it is neither WebAssembly (\\0asm) nor gzipped WebAssembly");
+    }
+    return static_cast<std::size_t>(size);
 }
 
 WasmFile read_wasm(const std::filesystem::path& path) {

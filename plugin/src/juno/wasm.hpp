@@ -27,6 +27,12 @@ struct WasmFile {
 // larger than the IC accepts.
 WasmFile read_wasm(const std::filesystem::path& path);
 
+// What read_wasm refuses from the file's size and first bytes alone, in the same words: missing or
+// unreadable, empty, larger than the IC accepts, neither Wasm nor gzip. Returns the file's size, so
+// that a caller can act on the module (e.g. read it) while read_wasm reads, hashes and checks the
+// rest. Throws ic::Error (Usage).
+std::size_t check_wasm_file_start(const std::filesystem::path& path);
+
 // Checks a module's structure as far as its bytes go, before anything touches a module: the
 // header (\0asm, version 1), then sections, each a known id (0 to 13) and a LEB128 size that
 // stays inside the module, custom sections with a name inside their section, and nothing after
