@@ -20,8 +20,9 @@ const live = new WeakMap(); // canister -> { instance, slot, info, heap, globals
 
 // Compiles a canister module (plain or gzipped), checking what the IC
 // checks at install: a valid Wasm whose imports are all ic0 functions.
-export function compile(canisterId, moduleBytes) {
-  const key = toHex(sha256(moduleBytes));
+// `moduleHash`: the SHA-256 of moduleBytes when the caller already has it.
+export function compile(canisterId, moduleBytes, moduleHash = sha256(moduleBytes)) {
+  const key = toHex(moduleHash);
   const hit = compiled.get(key);
   if (hit) return hit;
   const wasm = decodeModule(canisterId, moduleBytes);
@@ -235,8 +236,8 @@ function runQuery(canister, code, { method, arg, caller, subnetId, mode }) {
 // module, unless skipped), then the new module's start function and
 // canister_init or canister_post_upgrade. A trap in any of them rejects and
 // leaves module, memories, globals and certified data as they were.
-export function installCode(canister, { kind, module, arg, caller, subnetId, keepHeap = false, skipPreUpgrade = false }) {
-  const code = compile(canister.id, module);
+export function installCode(canister, { kind, module, moduleHash = sha256(module), arg, caller, subnetId, keepHeap = false, skipPreUpgrade = false }) {
+  const code = compile(canister.id, module, moduleHash);
   const upgrading = kind === 'upgrade';
   const shared = newSharedState(canister, { stable: upgrading ? canister.stable : new Uint8Array(0) });
   // The Wasm memory a kept-memory upgrade hands to the new module: as the
@@ -268,7 +269,7 @@ export function installCode(canister, { kind, module, arg, caller, subnetId, kee
 
   // Everything ran: the new module and what it made of the state take over.
   canister.module = Uint8Array.from(module);
-  canister.moduleHash = sha256(canister.module);
+  canister.moduleHash = moduleHash;
   if (!upgrading) {
     canister.certifiedData = new Uint8Array(0);
     canister.stable = new Uint8Array(0);

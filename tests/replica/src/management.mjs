@@ -193,7 +193,8 @@ function canisterStatus(subnet, canister) {
 const EOP = 'enhanced-orthogonal-persistence';
 const usesEop = (module) => (module ? metadataSections(decodeModule(new Uint8Array(0), module)).has(EOP) : false);
 
-function installModule(canister, { mode, module, arg, sender }, context) {
+// `moduleHash`: the module's SHA-256 when the caller has checked it (install_chunked_code).
+function installModule(canister, { mode, module, moduleHash, arg, sender }, context) {
   const id = principalText(canister.id);
   if (context.faults?.take('fail_install_code')) {
     // As if the new module's post_upgrade (or init) had called ic0.trap.
@@ -224,7 +225,7 @@ function installModule(canister, { mode, module, arg, sender }, context) {
     }
   }
   // Runs pre_upgrade / start / init or post_upgrade; a trap rejects and changes nothing.
-  installCode(canister, { kind, module, arg: Uint8Array.from(arg ?? []), caller: sender, keepHeap, skipPreUpgrade, subnetId: context.subnetId });
+  installCode(canister, { kind, module, moduleHash, arg: Uint8Array.from(arg ?? []), caller: sender, keepHeap, skipPreUpgrade, subnetId: context.subnetId });
   canister.version += 1n;
 }
 
@@ -378,7 +379,7 @@ const handlers = {
     if (toHex(actual) !== toHex(args.wasm_module_hash)) {
       throw reject(E.CanisterContractViolation, `Error from Wasm chunk store: Wasm module hash ${toHex(actual)} does not match given hash ${toHex(args.wasm_module_hash)}.`);
     }
-    installModule(target, { mode: args.mode, module, arg: args.arg, sender }, context);
+    installModule(target, { mode: args.mode, module, moduleHash: actual, arg: args.arg, sender }, context);
   },
 
   take_canister_snapshot(subnet, sender, args) {
