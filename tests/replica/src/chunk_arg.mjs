@@ -7,9 +7,9 @@
 // shortest encodings of exactly this type is known byte for byte: the table, the chunk's length
 // and bytes, then the principal. IDL.decode still reads the message with the chunk left out, so it
 // checks the table, the principal and that nothing trails; anything else (another table, a
-// longer LEB128) is decoded by IDL.decode whole.
+// message cut short) is decoded by IDL.decode whole.
 import { IDL, methodTypes } from './idl.mjs';
-import { fromHex, concat } from './util.mjs';
+import { fromHex, concat, hasPrefix, readLeb128 } from './util.mjs';
 
 // 'DIDL', two table entries in either order (vec nat8; record {chunk: 0 or 1; canister_id:
 // principal}), one argument of the record's type.
@@ -18,27 +18,20 @@ const HEADERS = [
   '4449444c026c02ed8c8bae0401b3c4b1f204686d7b0100',
 ].map(fromHex);
 
-const startsWith = (bytes, prefix) => bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
-
-function readLeb(bytes, at) {
-  let value = 0;
-  for (let shift = 0; shift < 35; shift += 7) {
-    const b = bytes[at++];
-    if (b === undefined) return null;
-    value += (b & 0x7f) * 2 ** shift;
-    if ((b & 0x80) === 0) return { value, at };
-  }
-  return null;
-}
-
 // The decoded argument, or null when the message is not in one of the forms above (the caller
 // then decodes it whole). Throws what IDL.decode throws for the rest of the message.
 export function decodeUploadChunkArg(arg) {
-  const header = HEADERS.find((h) => startsWith(arg, h));
+  const header = HEADERS.find((h) => hasPrefix(arg, h));
   if (!header) return null;
-  const length = readLeb(arg, header.length);
-  if (!length || length.at + length.value > arg.length) return null;
-  const end = length.at + length.value;
+  let length;
+  let start;
+  try {
+    [length, start] = readLeb128(arg, header.length);
+  } catch {
+    return null; // cut short: IDL.decode says so
+  }
+  const end = start + length;
+  if (end > arg.length) return null;
   const [args] = IDL.decode(methodTypes('upload_chunk').argTypes, concat(header, Uint8Array.of(0), arg.subarray(end)));
-  return { ...args, chunk: arg.subarray(length.at, end) };
+  return { ...args, chunk: arg.subarray(start, end) };
 }

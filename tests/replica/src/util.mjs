@@ -33,6 +33,21 @@ export function compareBytes(a, b) {
   return Buffer.compare(bufferView(a), bufferView(b));
 }
 
+export const hasPrefix = (bytes, prefix) => prefix.every((b, i) => bytes[i] === b);
+
+// The unsigned LEB128 at `at`: [value, the offset after it]. Throws when the bytes end first.
+export function readLeb128(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const b = bytes[at++];
+    if (b === undefined) throw new Error('truncated LEB128');
+    value += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+    if ((b & 0x80) === 0) return [value, at];
+  }
+}
+
 export function leb128(value) {
   let n = BigInt(value);
   const out = [];

@@ -2,13 +2,11 @@
 // whether it is one (magic bytes, gzip) and its `icp:*` metadata sections.
 import { gunzipSync } from 'node:zlib';
 import { reject, E } from './errors.mjs';
-import { principalText } from './util.mjs';
+import { principalText, hasPrefix, readLeb128 } from './util.mjs';
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const GZIP_MAGIC = [0x1f, 0x8b, 0x08];
 const MAX_WASM = 100 * 1024 * 1024; // WASM_MAX_SIZE, rs/config embedders.rs
-
-const hasPrefix = (bytes, prefix) => prefix.every((b, i) => bytes[i] === b);
 
 // IC0505, as the IC words it for a module it cannot decode or validate.
 export const invalidWasm = (canisterId, why) =>
@@ -32,18 +30,6 @@ export function decodeModule(canisterId, bytes) {
   return wasm;
 }
 
-function readLeb(bytes, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const b = bytes[at++];
-    if (b === undefined) throw new Error('truncated LEB128');
-    value += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((b & 0x80) === 0) return [value, at];
-  }
-}
-
 // Custom sections named `icp:public <name>` / `icp:private <name>`, as the
 // IC exposes them under /canister/<id>/metadata/<name>.
 export function metadataSections(wasm) {
@@ -53,12 +39,12 @@ export function metadataSections(wasm) {
     while (at < wasm.length) {
       const id = wasm[at++];
       let size;
-      [size, at] = readLeb(wasm, at);
+      [size, at] = readLeb128(wasm, at);
       const end = at + size;
       if (id === 0) {
         let nameLen;
         let p;
-        [nameLen, p] = readLeb(wasm, at);
+        [nameLen, p] = readLeb128(wasm, at);
         const name = new TextDecoder().decode(wasm.subarray(p, p + nameLen));
         const m = /^icp:(public|private) (.+)$/.exec(name);
         if (m) out.set(m[2], { visibility: m[1], content: wasm.slice(p + nameLen, end) });
